@@ -1,0 +1,35 @@
+#
+# Module manifest for ImgTrack. This is the source: `dotnet build` stamps ModuleVersion from
+# Directory.Build.props (the one version source) into the staged copy in out/ImgTrack.
+#
+@{
+    RootModule           = 'ImgTrack.dll'
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5b8f0f43-6c1e-4d4e-9a51-2f3e7c9d2a11'
+    Author               = 'ImgTrack contributors'
+    CompanyName          = 'ImgTrack'
+    Copyright            = '(c) 2026 ImgTrack contributors. MIT License.'
+    Description          = 'Tells exactly which container image a name stands for: Docker reference parts, image ID, repo digests and a tracking ID that merges with Kubernetes imageID records.'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('ImgTrack.format.ps1xml')
+    TypesToProcess       = @('ImgTrack.types.ps1xml')
+    CmdletsToExport      = @(
+        'ConvertTo-ImageReference'
+        'Test-ImageReference'
+        'Get-ImageIdentity'
+        'ConvertTo-TrackingKey'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Docker', 'Container', 'Image', 'Inventory', 'Kubernetes', 'Digest', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
+            ProjectUri   = 'https://github.com/imgtrack/ImgTrack'
+            LicenseUri   = 'https://github.com/imgtrack/ImgTrack/blob/main/LICENSE'
+            ReleaseNotes = 'First release: ConvertTo-ImageReference, Test-ImageReference, Get-ImageIdentity, ConvertTo-TrackingKey.'
+        }
+    }
+}
