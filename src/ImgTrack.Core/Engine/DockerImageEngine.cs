@@ -236,6 +236,13 @@ internal sealed class DockerImageEngine : IImageEngine
         if (socketError is not null || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
         {
             var reason = (socketError ?? Innermost(error)).Message.TrimEnd('.') + ".";
+
+            // .NET reports a missing socket file as "Cannot assign requested address"; say what it means.
+            if (_endpoint.Address.Scheme == "unix" && !File.Exists(_endpoint.Address.LocalPath))
+            {
+                reason = EndpointResolver.Format(EngineMessages.SocketMissing, _endpoint.Address.LocalPath);
+            }
+
             return new EngineUnreachableException(EndpointResolver.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason), error);
         }
 
