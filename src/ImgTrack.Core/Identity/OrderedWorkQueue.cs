@@ -133,6 +133,8 @@ public sealed class OrderedWorkQueue<T> : IDisposable
         await _gate.WaitAsync(_cancellationToken).ConfigureAwait(false);
         try
         {
+            // A slot freed by a cancelled item can reach a waiter before the waiter sees the cancellation itself.
+            _cancellationToken.ThrowIfCancellationRequested();
             return await work(_cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -31,10 +31,6 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     // How many images the -All warning names before it only counts.
     private const int WarningNameLimit = 20;
 
-    // Pending results per concurrent request: enough that a slow image does not stall the others behind it,
-    // small enough that memory stays flat.
-    private const int WindowPerSlot = 4;
-
     // Names arrive one by one, so the total is unknown: progress is drawn only for runs that last.
     private static readonly TimeSpan s_namesProgressDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_allProgressDelay = ProgressPolicy.MinimumInterval;
@@ -42,13 +38,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private readonly List<string> _neverPushed = new();
     private IImageEngine? _engine;
     private EngineInfo? _engineInfo;
-    private ImageIdentityCollector? _collector;
-    private OrderedWorkQueue<IdentityOutcome>? _queue;
+    private IdentityPipeline? _pipeline;
     private UtcTimestamp _collectedAt;
     private bool _showProgress;
     private ProgressThrottle? _progress;
     private int _done;
-    private int _total;
 
     /// <summary>
     /// <para type="description">Image names (<c>team/app:1.0</c>, <c>registry:5000/team/app@sha256:…</c>) or image IDs (<c>sha256:…</c>, the 64 hex digits, or a prefix of at least 12).</para>
@@ -84,7 +78,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         base.BeginProcessing();
         _collectedAt = UtcTimestamp.Now;
-        _queue = new OrderedWorkQueue<IdentityOutcome>(ThrottleLimit, ThrottleLimit * WindowPerSlot, CancellationToken);
+        _pipeline = new IdentityPipeline(Connect, ThrottleLimit, CancellationToken);
         _showProgress = ProgressPolicy.ShouldShowProgress(
             Environment.UserInteractive,
             Host?.UI?.RawUI is not null,
@@ -98,11 +92,15 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             case NameSet:
                 _progress ??= new ProgressThrottle(s_namesProgressDelay);
-                EnqueueNames();
+                foreach (var text in Name)
+                {
+                    Write(_pipeline!.Add(text));
+                }
+
                 break;
             case AllSet:
                 _progress ??= new ProgressThrottle(s_allProgressDelay);
-                EnqueueAll();
+                Write(_pipeline!.AddAll());
                 break;
             default:
                 throw new PSInvalidOperationException("Unknown parameter set " + ParameterSetName);
@@ -112,14 +110,14 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        while (_queue is not null && _queue.Pending > 0)
+        if (_pipeline is not null)
         {
-            Emit(Guard(_queue.TakeNext));
+            Write(_pipeline.Drain());
         }
 
         if (_neverPushed.Count > 0)
         {
-            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _total, NameList(_neverPushed)));
+            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _pipeline?.Listed ?? _done, NameList(_neverPushed)));
         }
 
         if (_progress is { HasReported: true })
@@ -142,62 +140,18 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         base.Dispose(disposing);
     }
 
-    private void EnqueueNames()
+    // Enumerates (on the pipeline thread) the outcomes that are ready and writes each one.
+    private void Write(IEnumerable<IdentityOutcome> outcomes)
     {
-        foreach (var text in Name)
+        Guard(() =>
         {
-            var input = ImageInput.Classify(text);
-            MakeRoom();
-            if (input.Kind == ImageInputKind.Invalid)
+            foreach (var outcome in outcomes)
             {
-                // No engine call (and no connection) for a name the grammar rejects; it keeps its place in the order.
-                _queue!.AddResult(IdentityOutcome.Invalid(input));
-            }
-            else
-            {
-                var collector = Connect();
-                _queue!.Add(token => collector.ResolveAsync(input, token));
+                Emit(outcome);
             }
 
-            EmitCompleted();
-        }
-    }
-
-    private void EnqueueAll()
-    {
-        var collector = Connect();
-        var images = Guard(() => collector.ListAsync(CancellationToken).GetAwaiter().GetResult());
-        _total = images.Count;
-        foreach (var image in images)
-        {
-            MakeRoom();
-            _queue!.Add(token => collector.ResolveListedAsync(image, token));
-            EmitCompleted();
-        }
-    }
-
-    // Takes (blocking) as many heads as needed to add one more item.
-    private void MakeRoom()
-    {
-        while (_queue!.IsFull)
-        {
-            Emit(Guard(_queue.TakeNext));
-        }
-    }
-
-    // Writes every head that is already done, without blocking.
-    private void EmitCompleted()
-    {
-        while (true)
-        {
-            IdentityOutcome? outcome = null;
-            if (!Guard(() => _queue!.TryTakeCompleted(out outcome)))
-            {
-                return;
-            }
-
-            Emit(outcome!);
-        }
+            return true;
+        });
     }
 
     private void Emit(IdentityOutcome outcome)
@@ -254,8 +208,9 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             return;
         }
 
-        var record = _total > 0
-            ? new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusAll, _done, _total)) { PercentComplete = Math.Min(100, _done * 100 / _total) }
+        var total = _pipeline?.Listed ?? 0;
+        var record = total > 0
+            ? new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusAll, _done, total)) { PercentComplete = Math.Min(100, _done * 100 / total) }
             : new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done));
         WriteProgress(record);
     }
@@ -263,11 +218,6 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     // Opens the engine on first need (a run of invalid names never connects) and says what it is with -Verbose.
     private ImageIdentityCollector Connect()
     {
-        if (_collector is not null)
-        {
-            return _collector;
-        }
-
         try
         {
             _engine = ImageEngineFactory.Create(DockerHost);
@@ -289,8 +239,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             WriteVerbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
         }
 
-        _collector = new ImageIdentityCollector(engine, info, _collectedAt);
-        return _collector;
+        return new ImageIdentityCollector(engine, info, _collectedAt);
     }
 
     // Runs a blocking step on the pipeline thread, turning the two run-ending failures into PowerShell's terms:
@@ -314,11 +263,10 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
     private void ReleaseEngine()
     {
-        _queue?.Dispose();
-        _queue = null;
+        _pipeline?.Dispose();
+        _pipeline = null;
         _engine?.Dispose();
         _engine = null;
-        _collector = null;
     }
 
     private static string NameList(List<string> names)
