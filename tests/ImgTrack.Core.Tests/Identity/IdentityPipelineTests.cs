@@ -49,7 +49,7 @@ public sealed class IdentityPipelineTests
         var connects = 0;
         using var pipeline = new IdentityPipeline(() => { connects++; throw new InvalidOperationException("must not connect"); }, 4, CancellationToken.None);
 
-        var outcomes = pipeline.Add("Not Valid").Concat(pipeline.Add("UPPER/case")).Concat(pipeline.Drain()).ToList();
+        var outcomes = pipeline.Add("Not Valid").Concat(pipeline.Add("-leading-dash")).Concat(pipeline.Drain()).ToList();
 
         Assert.Equal(0, connects);
         Assert.All(outcomes, o => Assert.Equal(IdentityError.InvalidImageReference, o.Error));
@@ -83,7 +83,7 @@ public sealed class IdentityPipelineTests
         Assert.Equal(new[] { Recorded.PushedId, Recorded.UntaggedId, Recorded.SoloId }, outcomes.Select(o => o.Identity!.ImageId));
         Assert.Equal(new[] { "127.0.0.1:5731/other/app:2.0", Recorded.UntaggedId, "solo:latest" }, outcomes.Select(o => o.Identity!.Name));
         Assert.Equal(Recorded.OtherRepoDigest, outcomes[0].Identity!.RepoDigest);
-        Assert.Equal(new[] { Recorded.PushedId, Recorded.SoloId, Recorded.UntaggedId }, engine.InspectCalls.OrderBy(c => c, StringComparer.Ordinal));
+        Assert.Equal(new[] { Recorded.UntaggedId, Recorded.PushedId, Recorded.SoloId }, engine.InspectCalls.OrderBy(c => c, StringComparer.Ordinal));
     }
 
     [Fact]
