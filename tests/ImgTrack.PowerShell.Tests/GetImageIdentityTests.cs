@@ -1,0 +1,118 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using Xunit;
+
+namespace ImgTrack.PowerShell.Tests;
+
+/// <summary>Get-ImageIdentity's shape and its behaviour without a working engine (no engine needed).</summary>
+public sealed class GetImageIdentityTests
+{
+    private const string NoEngine = "unix:///tmp/imgtrack-no-engine-here.sock";
+
+    [Fact]
+    public void Syntax_has_a_Name_set_and_an_All_set_sharing_DockerHost_and_ThrottleLimit()
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke(@"
+            $c = Get-Command Get-ImageIdentity
+            $c.DefaultParameterSet
+            ($c.ParameterSets | ForEach-Object { $_.Name + ':' + (($_.Parameters | Where-Object { $_.Name -in 'Name','All','DockerHost','ThrottleLimit' } | ForEach-Object Name) -join ',') }) -join ' '
+            $c.OutputType.Name
+            [string[]] $aliases = $c.Parameters['Name'].Aliases; [Array]::Sort($aliases); $aliases -join ','
+            $p = $c.Parameters['Name'].ParameterSets['Name']; '{0},{1},{2}' -f $p.Position, $p.ValueFromPipeline, $p.ValueFromPipelineByPropertyName").ThrowIfErrors();
+
+        Assert.Equal(
+            new object[] { "Name", "Name:Name,DockerHost,ThrottleLimit All:All,DockerHost,ThrottleLimit", "ImgTrack.ImageIdentity", "Image,ImageName", "0,True,True" },
+            result.BaseObjects.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void ThrottleLimit_outside_1_to_64_is_refused_at_binding(int limit)
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke("Get-ImageIdentity -All -ThrottleLimit $args[0] -DockerHost $args[1]", limit, NoEngine);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ParameterArgumentValidationError,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void An_unreachable_engine_is_one_terminating_EngineUnreachable_error_within_5_seconds()
+    {
+        using var session = new PowerShellSession();
+        var watch = Stopwatch.StartNew();
+
+        // try/catch sees only terminating errors: a non-terminating one would not reach 'caught'.
+        var result = session.Invoke("try { 'a:1', 'b:1', 'c:1' | Get-ImageIdentity -DockerHost $args[0] } catch { 'caught'; $_ }", NoEngine);
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal("caught", result.Output[0].BaseObject);
+        var error = Assert.IsType<ErrorRecord>(result.Output[1].BaseObject);
+        Assert.Equal("EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ConnectionError, error.CategoryInfo.Category);
+        Assert.Contains("imgtrack-no-engine-here.sock", error.Exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal); // a message, not a stack trace
+    }
+
+    [Fact]
+    public void Invalid_names_are_errors_without_any_engine_call()
+    {
+        using var session = new PowerShellSession();
+
+        // No engine listens there: reaching for it would be a terminating EngineUnreachable error.
+        var result = session.Invoke("'Not Valid', '', 'UPPER' | Get-ImageIdentity -DockerHost $args[0]", NoEngine);
+
+        Assert.Null(result.TerminatingError);
+        Assert.Equal(3, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.Equal("InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand", e.FullyQualifiedErrorId));
+        Assert.Equal(new object[] { "Not Valid", "", "UPPER" }, result.Errors.Select(e => e.TargetObject).ToArray());
+        Assert.All(result.Errors, e => Assert.StartsWith($"'{e.TargetObject}' is not a valid image reference: ", e.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_a_run_waiting_on_a_silent_engine_promptly()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var endpoint = "tcp://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var session = new PowerShellSession();
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = session.Runspace;
+        ps.AddCommand("Get-ImageIdentity").AddParameter("Name", "team/app:1.0").AddParameter("DockerHost", endpoint);
+
+        var running = ps.BeginInvoke();
+        Thread.Sleep(500); // connected (the listener accepts) and waiting for an answer that never comes
+        var watch = Stopwatch.StartNew();
+        ps.Stop();
+
+        Assert.True(running.IsCompleted || running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(2)));
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+    }
+
+    [Fact]
+    public void Tab_completion_without_an_engine_is_quiet_and_quick()
+    {
+        using var session = new PowerShellSession();
+        var line = $"Get-ImageIdentity -DockerHost '{NoEngine}' -Name te";
+        var watch = Stopwatch.StartNew();
+
+        var result = session.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches", line);
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Empty(result.Output);
+        Assert.Empty(result.Errors);
+        Assert.Null(result.TerminatingError);
+    }
+}
