@@ -2,8 +2,6 @@ using System;
 
 namespace ImgTrack.Engine;
 
-// SKELETON: the engine-connection work fills this in.
-
 /// <summary>Creates the engine client for an endpoint, resolved as the docker CLI resolves it.</summary>
 public static class ImageEngineFactory
 {
@@ -12,5 +10,18 @@ public static class ImageEngineFactory
     /// (<c>DOCKER_CONTEXT</c> or <c>currentContext</c> in <c>~/.docker/config.json</c>), else the platform default.
     /// No connection is made until the first call.
     /// </summary>
-    public static IImageEngine Create(string? dockerHost) => throw new NotImplementedException(dockerHost);
+    /// <exception cref="EngineConfigurationException">The settings name no usable endpoint, or TLS material is missing or unreadable.</exception>
+    public static IImageEngine Create(string? dockerHost) => Create(EndpointResolver.Resolve(dockerHost), new EngineOptions());
+
+    /// <summary>Opens a client for a resolved endpoint. No connection is made until the first call.</summary>
+    /// <exception cref="EngineConfigurationException">TLS material is missing or unreadable.</exception>
+    public static IImageEngine Create(EngineEndpoint endpoint, EngineOptions? options = null)
+    {
+        if (endpoint is null)
+        {
+            throw new ArgumentNullException(nameof(endpoint));
+        }
+
+        return new DockerImageEngine(endpoint, options ?? new EngineOptions());
+    }
 }

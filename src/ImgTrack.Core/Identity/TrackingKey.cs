@@ -1,24 +1,111 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using ImgTrack.References;
 
 namespace ImgTrack;
-
-// SKELETON: the public shape; the grammar work fills it in.
 
 /// <summary>
 /// The canonical, runtime-neutral form of a tracking ID, so server and Kubernetes records join on one column:
 /// a fully qualified repository plus digest (<c>docker.io/library/nginx@sha256:…</c>) or an image ID (<c>sha256:…</c>).
 /// </summary>
+/// <remarks>
+/// Accepted forms (DESIGN.md, "What Kubernetes reports as imageID"): dockershim's <c>docker-pullable://</c> + repo digest
+/// and <c>docker://</c> + image ID; containerd's fully qualified repo digest and bare <c>sha256:…</c>; Docker's own repo
+/// digests in familiar form; image IDs with or without <c>sha256:</c>. Names are read with the one
+/// <see cref="ImageReference"/> grammar; a tag next to the digest is dropped, since the digest alone names the content.
+/// </remarks>
 public static class TrackingKey
 {
+    private const string DockerPullablePrefix = "docker-pullable://";
+    private const string DockerPrefix = "docker://";
+    private const string Sha256Prefix = "sha256:";
+
     /// <summary>The key of any Kubernetes <c>imageID</c> form, Docker repo digest or image ID; throws <see cref="FormatException"/> naming what was expected.</summary>
-    public static string Create(string id) => throw new NotImplementedException(id);
+    /// <param name="id">The ID, e.g. <c>docker-pullable://nginx@sha256:…</c>.</param>
+    /// <exception cref="FormatException"><paramref name="id"/> is none of the accepted forms.</exception>
+    public static string Create(string id) =>
+        TryCreate(id, out var key, out var error) ? key : throw new FormatException(error);
 
     /// <summary>The key, or false with the reason.</summary>
+    /// <param name="id">The ID; null is not valid.</param>
+    /// <param name="key">The key, or null.</param>
+    /// <param name="error">Null on success, else what was expected and why <paramref name="id"/> is not it.</param>
     public static bool TryCreate(string? id, [NotNullWhen(true)] out string? key, [NotNullWhen(false)] out string? error)
     {
-        key = null;
-        error = "not implemented";
+        key = Normalize(id ?? string.Empty, out var reason);
+        if (key is not null)
+        {
+            error = null;
+            return true;
+        }
+
+        error = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdInvalid, id, reason);
         return false;
     }
+
+    private static string? Normalize(string id, out string? reason)
+    {
+        reason = null;
+        if (id.Length == 0)
+        {
+            reason = ReferenceMessages.TrackingIdEmpty;
+            return null;
+        }
+
+        var body = id;
+        string? prefix = null;
+        if (id.StartsWith(DockerPullablePrefix, StringComparison.Ordinal))
+        {
+            prefix = DockerPullablePrefix;
+        }
+        else if (id.StartsWith(DockerPrefix, StringComparison.Ordinal))
+        {
+            prefix = DockerPrefix;
+        }
+
+        if (prefix is not null)
+        {
+            body = id.Substring(prefix.Length);
+            if (body.Length == 0)
+            {
+                reason = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdEmptyAfterPrefix, prefix);
+                return null;
+            }
+        }
+
+        // An image ID as Docker prints it without the algorithm.
+        if (ImageReferenceParser.IsImageIdHex(body))
+        {
+            return Sha256Prefix + body;
+        }
+
+        // An image ID (or any bare digest): Docker's name grammar would read "sha256:<hex>" as repository "sha256"
+        // with a tag, but in an imageID it is always a digest.
+        if (IsBareDigest(body))
+        {
+            return ImageReferenceParser.ValidateDigest(body, 0, out reason) ? body : null;
+        }
+
+        if (!ImageReference.TryParse(body, out var reference, out reason))
+        {
+            return null;
+        }
+
+        if (reference.Digest is null)
+        {
+            reason = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdNoDigest, id);
+            return null;
+        }
+
+        return reference.FullName + "@" + reference.Digest;
+    }
+
+    // "sha256:…", "sha384:…" or "sha512:…" with no name in front.
+    private static bool IsBareDigest(string body) =>
+        body.Length > 7
+        && body[6] == ':'
+        && (body.StartsWith(Sha256Prefix, StringComparison.Ordinal)
+            || body.StartsWith("sha384:", StringComparison.Ordinal)
+            || body.StartsWith("sha512:", StringComparison.Ordinal));
 }

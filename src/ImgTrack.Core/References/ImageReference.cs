@@ -1,57 +1,105 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using ImgTrack.References;
 
 namespace ImgTrack;
 
-// SKELETON: the public shape every layer codes against. The grammar work replaces the internals.
-
-/// <summary>An image name read with Docker's reference grammar (distribution/reference v0.6.0 ParseNormalizedNamed).</summary>
+/// <summary>
+/// An image name read with Docker's reference grammar: <c>ParseNormalizedNamed</c> in
+/// github.com/distribution/reference v0.6.0, with one deliberate difference (a registry host must not contain '_').
+/// Every part is computed when the name is parsed; the properties only read fields.
+/// </summary>
 public sealed class ImageReference
 {
-    private ImageReference(string original)
+    internal ImageReference(
+        string original,
+        string registry,
+        string registryHost,
+        int? port,
+        string repository,
+        string? tag,
+        string? digest,
+        string fullName,
+        string familiarName,
+        string reference)
     {
         Original = original;
-        Registry = RegistryHost = Repository = string.Empty;
+        Registry = registry;
+        RegistryHost = registryHost;
+        Port = port;
+        Repository = repository;
+        Tag = tag;
+        Digest = digest;
+        FullName = fullName;
+        FamiliarName = familiarName;
+        Reference = reference;
     }
 
     /// <summary>The text as given.</summary>
     public string Original { get; }
 
-    /// <summary>host[:port] as in the name; <c>docker.io</c> by default.</summary>
+    /// <summary>host[:port] as in the name; <c>docker.io</c> by default (and for <c>index.docker.io</c>).</summary>
     public string Registry { get; }
 
     /// <summary>The registry host without the port (IPv6 keeps its brackets).</summary>
     public string RegistryHost { get; }
 
-    /// <summary>The port when its digits are 1–65535, else null.</summary>
+    /// <summary>The port when its digits are 1–65535, else null (Docker accepts any digits; so do we).</summary>
     public int? Port { get; }
 
     /// <summary>The repository path, e.g. <c>library/nginx</c>.</summary>
     public string Repository { get; }
 
-    /// <summary>The explicit tag; <c>latest</c> when the name has neither tag nor digest; else null.</summary>
+    /// <summary>The explicit tag; <c>latest</c> when the name has neither tag nor digest; null when it has only a digest.</summary>
     public string? Tag { get; }
 
-    /// <summary>The digest, or null.</summary>
+    /// <summary>The digest (<c>sha256:…</c>), or null.</summary>
     public string? Digest { get; }
 
     /// <summary>Registry and repository: <c>docker.io/library/nginx</c>.</summary>
-    public string FullName => Registry + "/" + Repository;
+    public string FullName { get; }
 
-    /// <summary>The short form Docker shows: <c>nginx</c>.</summary>
-    public string FamiliarName => FullName;
+    /// <summary>The short form Docker shows: <c>nginx</c>, <c>team/app</c>, <c>localhost:5000/app</c>.</summary>
+    public string FamiliarName { get; }
 
-    /// <summary>The canonical reference: <c>docker.io/library/nginx:latest</c>, <c>…:tag@digest</c> when both.</summary>
-    public string Reference => FullName;
+    /// <summary>The canonical reference: <c>docker.io/library/nginx:latest</c>; <c>…:tag@digest</c> when both; <c>…@digest</c> when only a digest.</summary>
+    public string Reference { get; }
 
-    /// <summary>Parses a name; throws <see cref="ImageReferenceFormatException"/> naming the rule that failed.</summary>
-    public static ImageReference Parse(string name) => throw new NotImplementedException(name);
+    /// <summary>Parses a name; throws <see cref="ImageReferenceFormatException"/> naming the part and the rule that failed.</summary>
+    /// <param name="name">The image name, e.g. <c>nginx:1.25</c> or <c>127.0.0.1:5000/team/app@sha256:…</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ImageReferenceFormatException">The name is not valid.</exception>
+    public static ImageReference Parse(string name)
+    {
+        if (name is null)
+        {
+            throw new ArgumentNullException(nameof(name));
+        }
+
+        return ImageReferenceParser.Parse(name, out var error) ?? throw new ImageReferenceFormatException(error!);
+    }
 
     /// <summary>Parses a name; false when it is not valid.</summary>
-    public static bool TryParse(string? name, [NotNullWhen(true)] out ImageReference? reference)
+    /// <param name="name">The image name; null is not valid.</param>
+    /// <param name="reference">The parsed reference, or null.</param>
+    public static bool TryParse(string? name, [NotNullWhen(true)] out ImageReference? reference) =>
+        TryParse(name, out reference, out _);
+
+    /// <summary>Parses a name; false, with the message naming the part and the rule that failed, when it is not valid.</summary>
+    /// <param name="name">The image name; null is not valid.</param>
+    /// <param name="reference">The parsed reference, or null.</param>
+    /// <param name="error">Null on success, else the rule that failed.</param>
+    public static bool TryParse(string? name, [NotNullWhen(true)] out ImageReference? reference, [NotNullWhen(false)] out string? error)
     {
-        reference = null;
-        return false;
+        if (name is null)
+        {
+            reference = null;
+            error = ReferenceMessages.NameEmpty;
+            return false;
+        }
+
+        reference = ImageReferenceParser.Parse(name, out error);
+        return reference is not null;
     }
 
     /// <summary>The canonical reference.</summary>
@@ -67,12 +115,15 @@ public class ImageReferenceFormatException : FormatException
     }
 
     /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">The rule that failed.</param>
     public ImageReferenceFormatException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">The rule that failed.</param>
+    /// <param name="innerException">The cause.</param>
     public ImageReferenceFormatException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -36,8 +36,17 @@ public abstract class ImgTrackCmdlet : PSCmdlet, System.IDisposable
     /// <summary>Releases the cancellation source if the pipeline ended early (error or Ctrl+C).</summary>
     public void Dispose()
     {
-        DisposeCancellation();
+        Dispose(true);
         System.GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the invocation holds; derived cmdlets add their own (an engine client) and call the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeCancellation();
+        }
     }
 
     private void DisposeCancellation()

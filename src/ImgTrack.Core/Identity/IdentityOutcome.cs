@@ -1,0 +1,72 @@
+using System;
+
+namespace ImgTrack.Identity;
+
+/// <summary>Why one input gave no identity. The names are the cmdlet's error IDs.</summary>
+public enum IdentityError
+{
+    /// <summary>The text breaks the reference grammar; the engine was not asked.</summary>
+    InvalidImageReference,
+
+    /// <summary>The engine has no image by that name or ID.</summary>
+    ImageNotFound,
+
+    /// <summary>The engine answered the image request with an error of its own.</summary>
+    ImageInspectFailed,
+}
+
+/// <summary>The result for one input: an identity, or an error to report against that input. Never both.</summary>
+public sealed class IdentityOutcome
+{
+    private IdentityOutcome(string input, ImageIdentity? identity, IdentityError? error, string? detail, Exception? exception)
+    {
+        Input = input;
+        Identity = identity;
+        Error = error;
+        Detail = detail;
+        Exception = exception;
+    }
+
+    /// <summary>The input as given (the error record's target).</summary>
+    public string Input { get; }
+
+    /// <summary>The identity, when the input resolved.</summary>
+    public ImageIdentity? Identity { get; }
+
+    /// <summary>The error, when it did not.</summary>
+    public IdentityError? Error { get; }
+
+    /// <summary>For <see cref="IdentityError.InvalidImageReference"/> the rule that failed; for
+    /// <see cref="IdentityError.ImageInspectFailed"/> the engine's message; else null.</summary>
+    public string? Detail { get; }
+
+    /// <summary>The exception behind the error (the grammar's, or the engine client's), kept for the error record.</summary>
+    public Exception? Exception { get; }
+
+    /// <summary>True when the image has no repo digest, so its tracking ID is its image ID.</summary>
+    public bool NeverPushed => Identity?.TrackingIdSource == TrackingIdSource.ImageId;
+
+    /// <summary>A resolved input.</summary>
+    public static IdentityOutcome Resolved(string input, ImageIdentity identity) =>
+        new(input, identity ?? throw new ArgumentNullException(nameof(identity)), null, null, null);
+
+    /// <summary>The outcome of an input that breaks the grammar: no engine call is made for it.</summary>
+    public static IdentityOutcome Invalid(ImageInput input)
+    {
+        if (input is null)
+        {
+            throw new ArgumentNullException(nameof(input));
+        }
+
+        if (input.Kind != ImageInputKind.Invalid)
+        {
+            throw new ArgumentException("The input is valid.", nameof(input));
+        }
+
+        return new(input.Text, null, IdentityError.InvalidImageReference, input.Error, input.Exception);
+    }
+
+    /// <summary>A failed input.</summary>
+    public static IdentityOutcome Failed(string input, IdentityError error, string? detail = null, Exception? exception = null) =>
+        new(input, null, error, detail, exception);
+}

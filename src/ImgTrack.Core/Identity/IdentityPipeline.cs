@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace ImgTrack.Identity;
+
+/// <summary>
+/// The streaming core of <c>Get-ImageIdentity</c>: inputs go in one at a time (as pipeline input arrives), engine
+/// requests run with bounded concurrency across all of them, and outcomes come back in input order as soon as each
+/// and every one before it is ready. At most <see cref="WindowSize"/> outcomes are pending, so memory stays flat
+/// however many images flow through.
+/// </summary>
+/// <remarks>
+/// Every method returns the outcomes that became ready, lazily, on the calling thread: a cmdlet enumerates them on
+/// its pipeline thread and writes each one, so nothing is written from another thread. Enumeration may block
+/// (<c>GetAwaiter().GetResult()</c>) when the window is full or while draining. It throws
+/// <see cref="Engine.EngineUnreachableException"/> when the engine is gone and <see cref="OperationCanceledException"/>
+/// when the token is cancelled; every other failure is one input's outcome.
+/// </remarks>
+public sealed class IdentityPipeline : IDisposable
+{
+    /// <summary>Pending outcomes allowed per concurrent request: a slow image does not stall the ones behind it.</summary>
+    public const int WindowPerRequest = 4;
+
+    private readonly Func<ImageIdentityCollector> _connect;
+    private readonly OrderedWorkQueue<IdentityOutcome> _queue;
+    private readonly CancellationToken _cancellationToken;
+    private ImageIdentityCollector? _collector;
+
+    /// <summary>Creates a pipeline.</summary>
+    /// <param name="connect">Opens the engine; called once, on the calling thread, when the first input needs the engine
+    /// (a run of invalid names never connects).</param>
+    /// <param name="throttleLimit">How many engine requests run at once.</param>
+    /// <param name="cancellationToken">Goes into every engine request.</param>
+    public IdentityPipeline(Func<ImageIdentityCollector> connect, int throttleLimit, CancellationToken cancellationToken)
+    {
+        _connect = connect ?? throw new ArgumentNullException(nameof(connect));
+        _queue = new OrderedWorkQueue<IdentityOutcome>(throttleLimit, throttleLimit * WindowPerRequest, cancellationToken);
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>How many outcomes may be pending at once.</summary>
+    public int WindowSize => _queue.WindowSize;
+
+    /// <summary>Outcomes added and not yet returned.</summary>
+    public int Pending => _queue.Pending;
+
+    /// <summary>How many images <see cref="AddAll"/> found in the engine's list (0 before, or for names).</summary>
+    public int Listed { get; private set; }
+
+    /// <summary>Adds one name or image ID; returns the outcomes that are ready (this one's, or earlier ones').</summary>
+    public IEnumerable<IdentityOutcome> Add(string? text)
+    {
+        var input = ImageInput.Classify(text);
+        foreach (var outcome in MakeRoom())
+        {
+            yield return outcome;
+        }
+
+        if (input.Kind == ImageInputKind.Invalid)
+        {
+            // No engine call for a name the grammar rejects; its error keeps its place in the order.
+            _queue.AddResult(IdentityOutcome.Invalid(input));
+        }
+        else
+        {
+            var collector = Collector();
+            _queue.Add(token => collector.ResolveAsync(input, token));
+        }
+
+        foreach (var outcome in Completed())
+        {
+            yield return outcome;
+        }
+    }
+
+    /// <summary>Lists every image in one call and adds each; returns outcomes as they become ready, in list order.</summary>
+    public IEnumerable<IdentityOutcome> AddAll()
+    {
+        var collector = Collector();
+        var images = collector.ListAsync(_cancellationToken).GetAwaiter().GetResult();
+        Listed = images.Count;
+        foreach (var image in images)
+        {
+            foreach (var outcome in MakeRoom())
+            {
+                yield return outcome;
+            }
+
+            _queue.Add(token => collector.ResolveListedAsync(image, token));
+            foreach (var outcome in Completed())
+            {
+                yield return outcome;
+            }
+        }
+    }
+
+    /// <summary>Waits for and returns every pending outcome, in order.</summary>
+    public IEnumerable<IdentityOutcome> Drain()
+    {
+        while (_queue.Pending > 0)
+        {
+            yield return _queue.TakeNext();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _queue.Dispose();
+
+    private ImageIdentityCollector Collector() => _collector ??= _connect();
+
+    private IEnumerable<IdentityOutcome> MakeRoom()
+    {
+        while (_queue.IsFull)
+        {
+            yield return _queue.TakeNext();
+        }
+    }
+
+    private IEnumerable<IdentityOutcome> Completed()
+    {
+        while (_queue.TryTakeCompleted(out var outcome))
+        {
+            yield return outcome;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using ImgTrack.Engine;
+
+namespace ImgTrack.Identity;
+
+/// <summary>
+/// Asks one engine about images and turns each answer into an <see cref="IdentityOutcome"/>. Every per-image
+/// failure becomes an outcome, so one bad input never ends a run; only an unreachable engine
+/// (<see cref="EngineUnreachableException"/>) and cancellation propagate.
+/// </summary>
+public sealed class ImageIdentityCollector
+{
+    private readonly IImageEngine _engine;
+    private readonly EngineInfo _info;
+    private readonly UtcTimestamp _collectedAt;
+
+    /// <summary>Creates a collector for an engine that has answered <see cref="IImageEngine.GetInfoAsync"/>.</summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="info">Its info answer (host name for <see cref="ImageIdentity.ComputerName"/>).</param>
+    /// <param name="collectedAt">One timestamp for the whole invocation.</param>
+    public ImageIdentityCollector(IImageEngine engine, EngineInfo info, UtcTimestamp collectedAt)
+    {
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _info = info ?? throw new ArgumentNullException(nameof(info));
+        _collectedAt = collectedAt;
+    }
+
+    /// <summary>Resolves one classified input (a name or an image ID). Invalid input fails without an engine call.</summary>
+    public async Task<IdentityOutcome> ResolveAsync(ImageInput input, CancellationToken cancellationToken)
+    {
+        if (input is null)
+        {
+            throw new ArgumentNullException(nameof(input));
+        }
+
+        if (input.Kind == ImageInputKind.Invalid)
+        {
+            return IdentityOutcome.Invalid(input);
+        }
+
+        return await InspectAsync(
+            input.Text,
+            input.Text,
+            details => input.Kind == ImageInputKind.Name
+                ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info, _collectedAt)
+                : ImageIdentityBuilder.ForImage(input.Text, details, _info, _collectedAt),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every local image, in one list call (the order <c>-All</c> writes them in).</summary>
+    public Task<IReadOnlyList<ImageSummary>> ListAsync(CancellationToken cancellationToken) => _engine.ListImagesAsync(cancellationToken);
+
+    /// <summary>
+    /// Resolves one listed image by its ID (the list answer lacks OS and architecture). <see cref="IdentityError.ImageNotFound"/>
+    /// here means the image was removed between the list and the inspect call.
+    /// </summary>
+    public Task<IdentityOutcome> ResolveListedAsync(ImageSummary image, CancellationToken cancellationToken)
+    {
+        if (image is null)
+        {
+            throw new ArgumentNullException(nameof(image));
+        }
+
+        return InspectAsync(
+            image.Id,
+            image.Id,
+            details => ImageIdentityBuilder.ForImage(null, details, _info, _collectedAt),
+            cancellationToken);
+    }
+
+    private async Task<IdentityOutcome> InspectAsync(string input, string nameOrId, Func<ImageDetails, ImageIdentity> build, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The text as given goes to the engine, which resolves names and short IDs by its own rules,
+            // exactly as for the docker CLI.
+            var details = await _engine.InspectImageAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+            return details is null
+                ? IdentityOutcome.Failed(input, IdentityError.ImageNotFound)
+                : IdentityOutcome.Resolved(input, build(details));
+        }
+        catch (Exception ex) when (ex is not EngineUnreachableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // An engine error about this one image (or an answer we cannot use, or a request that timed out on
+            // its own) is this input's error only; our own cancellation and a dead engine end the run.
+            return IdentityOutcome.Failed(input, IdentityError.ImageInspectFailed, ex.Message, ex);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using ImgTrack.Completion;
+using ImgTrack.Engine;
+using ImgTrack.Identity;
+using ImgTrack.Resources;
+
+namespace ImgTrack.Commands;
+
+/// <summary>
+/// <para type="synopsis">Tells which image a name or image ID stands for on a Docker engine: image ID, repo digests and the tracking ID that merges with Kubernetes' imageID.</para>
+/// </summary>
+/// <remarks>
+/// Inputs are inspected with bounded concurrency across the whole pipeline (a window of pending requests) and
+/// written in input order as soon as each one and all before it are ready, so memory stays flat for thousands
+/// of images. All writing happens on the pipeline thread.
+/// </remarks>
+[Cmdlet(VerbsCommon.Get, "ImageIdentity", DefaultParameterSetName = NameSet)]
+[OutputType(typeof(ImageIdentity))]
+public sealed class GetImageIdentityCommand : ImgTrackCmdlet
+{
+    /// <summary>The default number of concurrent engine requests.</summary>
+    public const int DefaultThrottleLimit = 8;
+
+    private const string NameSet = "Name";
+    private const string AllSet = "All";
+    private const string EngineUnreachableErrorId = "EngineUnreachable";
+
+    // How many images the -All warning names before it only counts.
+    private const int WarningNameLimit = 20;
+
+    // Names arrive one by one, so the total is unknown: progress is drawn only for runs that last.
+    private static readonly TimeSpan s_namesProgressDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_allProgressDelay = ProgressPolicy.MinimumInterval;
+
+    private readonly List<string> _neverPushed = new();
+    private IImageEngine? _engine;
+    private EngineInfo? _engineInfo;
+    private IdentityPipeline? _pipeline;
+    private UtcTimestamp _collectedAt;
+    private bool _showProgress;
+    private ProgressThrottle? _progress;
+    private int _done;
+
+    /// <summary>
+    /// <para type="description">Image names (<c>team/app:1.0</c>, <c>registry:5000/team/app@sha256:…</c>) or image IDs (<c>sha256:…</c>, the 64 hex digits, or a prefix of at least 12).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
+    [Alias("Image", "ImageName")]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// <para type="description">Every image of the engine, one object each.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>
+    /// <para type="description">The engine endpoint (<c>unix:///var/run/docker.sock</c>, <c>tcp://host:2376</c>, <c>npipe://./pipe/docker_engine</c>); by default DOCKER_HOST, the Docker context, then the platform default.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DockerHost { get; set; }
+
+    /// <summary>
+    /// <para type="description">How many engine requests run at once (1–64).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _collectedAt = UtcTimestamp.Now;
+        _pipeline = new IdentityPipeline(Connect, ThrottleLimit, CancellationToken);
+        _showProgress = ProgressPolicy.ShouldShowProgress(
+            Environment.UserInteractive,
+            Host?.UI?.RawUI is not null,
+            Environment.GetCommandLineArgs());
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case NameSet:
+                _progress ??= new ProgressThrottle(s_namesProgressDelay);
+                foreach (var text in Name)
+                {
+                    Write(_pipeline!.Add(text));
+                }
+
+                break;
+            case AllSet:
+                _progress ??= new ProgressThrottle(s_allProgressDelay);
+                Write(_pipeline!.AddAll());
+                break;
+            default:
+                throw new PSInvalidOperationException("Unknown parameter set " + ParameterSetName);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (_pipeline is not null)
+        {
+            Write(_pipeline.Drain());
+        }
+
+        if (_neverPushed.Count > 0)
+        {
+            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _pipeline?.Listed ?? _done, NameList(_neverPushed)));
+        }
+
+        if (_progress is { HasReported: true })
+        {
+            WriteProgress(new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done)) { RecordType = ProgressRecordType.Completed });
+        }
+
+        ReleaseEngine();
+        base.EndProcessing();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            ReleaseEngine();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // Enumerates (on the pipeline thread) the outcomes that are ready and writes each one.
+    private void Write(IEnumerable<IdentityOutcome> outcomes)
+    {
+        Guard(() =>
+        {
+            foreach (var outcome in outcomes)
+            {
+                Emit(outcome);
+            }
+
+            return true;
+        });
+    }
+
+    private void Emit(IdentityOutcome outcome)
+    {
+        _done++;
+        ReportProgress();
+        if (outcome.Identity is { } identity)
+        {
+            if (outcome.NeverPushed)
+            {
+                if (ParameterSetName == AllSet)
+                {
+                    _neverPushed.Add(identity.Name);
+                }
+                else
+                {
+                    WriteWarning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+                }
+            }
+
+            WriteObject(identity);
+            return;
+        }
+
+        var endpoint = _engineInfo?.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
+        switch (outcome.Error)
+        {
+            case IdentityError.InvalidImageReference:
+                WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), nameof(EngineStrings.InvalidImageReference), ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
+                break;
+            case IdentityError.ImageNotFound when ParameterSetName == AllSet:
+                // Removed between the list and the inspect call: no longer one of the engine's images.
+                WriteVerbose(Format(EngineStrings.ImageVanishedVerbose, outcome.Input));
+                break;
+            case IdentityError.ImageNotFound:
+                var message = Format(EngineStrings.ImageNotFound, outcome.Input, endpoint);
+                WriteItemError(outcome, new ItemNotFoundException(message), nameof(EngineStrings.ImageNotFound), ErrorCategory.ObjectNotFound, message);
+                break;
+            default:
+                WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), nameof(EngineStrings.ImageInspectFailed), ErrorCategory.ReadError, Format(EngineStrings.ImageInspectFailed, outcome.Input, endpoint, outcome.Detail));
+                break;
+        }
+    }
+
+    private void WriteItemError(IdentityOutcome outcome, Exception exception, string errorId, ErrorCategory category, string message)
+    {
+        WriteError(new ErrorRecord(exception, errorId, category, outcome.Input) { ErrorDetails = new ErrorDetails(message) });
+    }
+
+    private void ReportProgress()
+    {
+        if (!_showProgress || _progress is null || !_progress.IsDue())
+        {
+            return;
+        }
+
+        var total = _pipeline?.Listed ?? 0;
+        var record = total > 0
+            ? new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusAll, _done, total)) { PercentComplete = Math.Min(100, _done * 100 / total) }
+            : new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done));
+        WriteProgress(record);
+    }
+
+    // Opens the engine on first need (a run of invalid names never connects) and says what it is with -Verbose.
+    private ImageIdentityCollector Connect()
+    {
+        try
+        {
+            _engine = ImageEngineFactory.Create(DockerHost);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidDockerHost", ErrorCategory.InvalidArgument, DockerHost)
+            {
+                ErrorDetails = new ErrorDetails(Format(EngineStrings.InvalidDockerHost, DockerHost ?? string.Empty, ex.Message)),
+            });
+        }
+
+        var engine = _engine!;
+        var info = Guard(() => engine.GetInfoAsync(CancellationToken).GetAwaiter().GetResult());
+        _engineInfo = info;
+        WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
+        if (info.UsesContainerdImageStore)
+        {
+            WriteVerbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
+        }
+
+        return new ImageIdentityCollector(engine, info, _collectedAt);
+    }
+
+    // Runs a blocking step on the pipeline thread, turning the two run-ending failures into PowerShell's terms:
+    // an unreachable engine is one terminating error; cancellation after Ctrl+C stops the pipeline.
+    private T Guard<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (EngineUnreachableException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, EngineUnreachableErrorId, ErrorCategory.ConnectionError, _engine?.Endpoint ?? DockerHost));
+            throw; // ThrowTerminatingError never returns.
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void ReleaseEngine()
+    {
+        _pipeline?.Dispose();
+        _pipeline = null;
+        _engine?.Dispose();
+        _engine = null;
+    }
+
+    private static string NameList(List<string> names)
+    {
+        if (names.Count <= WarningNameLimit)
+        {
+            return string.Join(", ", names);
+        }
+
+        return Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
+    }
+
+    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+}

@@ -1,0 +1,64 @@
+using System;
+using ImgTrack.Identity;
+using Xunit;
+
+namespace ImgTrack.Core.Tests.Identity;
+
+public sealed class ProgressPolicyTests
+{
+    public static TheoryData<string, bool, bool, string[], bool> Cases => new()
+    {
+        { "a console session", true, true, new[] { "pwsh" }, true },
+        { "a console session running a script", true, true, new[] { "pwsh", "-NoProfile", "-File", "inventory.ps1", "-NonInteractive" }, true },
+        { "pwsh -NonInteractive", true, true, new[] { "pwsh", "-NonInteractive", "-File", "inventory.ps1" }, false },
+        { "pwsh -noni, abbreviated", true, true, new[] { "pwsh", "-noni", "-c", "Get-ImageIdentity -All" }, false },
+        { "powershell.exe /NonInteractive", true, true, new[] { "powershell.exe", "/NonInteractive" }, false },
+        { "pwsh --noninteractive", true, true, new[] { "pwsh", "--noninteractive" }, false },
+        { "-non is too short to be -NonInteractive", true, true, new[] { "pwsh", "-non" }, true },
+        { "-NonInteractive after -Command belongs to the command", true, true, new[] { "pwsh", "-Command", "x", "-NonInteractive" }, true },
+        { "a service or scheduled task (not user-interactive)", false, true, new[] { "powershell.exe" }, false },
+        { "a host without a raw UI (hosted runspace, job)", true, false, new[] { "app" }, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Progress_is_shown_only_to_a_person_at_a_console(string because, bool userInteractive, bool hostHasRawUI, string[] commandLine, bool expected)
+    {
+        Assert.True(expected == ProgressPolicy.ShouldShowProgress(userInteractive, hostHasRawUI, commandLine), because);
+    }
+
+    [Fact]
+    public void The_throttle_stays_quiet_for_short_runs_then_allows_at_most_four_updates_a_second()
+    {
+        var now = TimeSpan.Zero;
+        var throttle = new ProgressThrottle(TimeSpan.FromSeconds(1), ProgressPolicy.MinimumInterval, () => now);
+        var updates = 0;
+
+        // 10,000 steps over 3 seconds, one every 0.3 ms.
+        for (var step = 0; step < 10_000; step++)
+        {
+            now = TimeSpan.FromTicks(step * TimeSpan.FromSeconds(3).Ticks / 10_000);
+            if (throttle.IsDue())
+            {
+                updates++;
+                Assert.True(now >= TimeSpan.FromSeconds(1), "no update before the initial delay");
+            }
+        }
+
+        // From 1 s to 3 s at one per 250 ms: at most 9 updates (2 s * 4/s + the first).
+        Assert.InRange(updates, 8, 9);
+        Assert.True(throttle.HasReported);
+    }
+
+    [Fact]
+    public void A_run_shorter_than_the_initial_delay_reports_nothing_and_owes_no_completed_record()
+    {
+        var now = TimeSpan.Zero;
+        var throttle = new ProgressThrottle(TimeSpan.FromSeconds(1), ProgressPolicy.MinimumInterval, () => now);
+
+        now = TimeSpan.FromMilliseconds(999);
+
+        Assert.False(throttle.IsDue());
+        Assert.False(throttle.HasReported);
+    }
+}
