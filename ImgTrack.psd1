@@ -13,6 +13,9 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # Our own core assembly, loaded up front so its public types ([ImgTrack.ImageIdentity], [ImgTrack.ValueList],
+    # …) resolve in scripts before any cmdlet has run. Third-party assemblies never go here (STYLE.md: isolation).
+    RequiredAssemblies   = @('ImgTrack.Core.dll')
     FormatsToProcess     = @('ImgTrack.format.ps1xml')
     TypesToProcess       = @('ImgTrack.types.ps1xml')
     CmdletsToExport      = @(

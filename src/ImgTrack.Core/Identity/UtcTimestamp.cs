@@ -12,8 +12,10 @@ namespace ImgTrack;
 /// </summary>
 public readonly struct UtcTimestamp : IComparable, IComparable<UtcTimestamp>, IEquatable<UtcTimestamp>, IFormattable
 {
-    // ISO 8601 in UTC with the fraction trimmed of trailing zeros: sortable as text too.
-    private const string IsoFormat = "yyyy-MM-ddTHH:mm:ss.FFFFFFFK";
+    // ISO 8601 in UTC with all seven fraction digits (.NET's round-trip "o" form for UTC). Fixed width on
+    // purpose: after remoting or Import-Csv the value is text, and only fixed-width text sorts like the time
+    // (a trimmed fraction would put "…:26.5Z" before "…:26Z", since '.' sorts before 'Z').
+    private const string IsoFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
 
     /// <summary>Creates a timestamp; a local time is converted to UTC, an unspecified one is taken as UTC.</summary>
     public UtcTimestamp(DateTime value)
@@ -100,7 +102,7 @@ public readonly struct UtcTimestamp : IComparable, IComparable<UtcTimestamp>, IE
     /// <inheritdoc />
     public override int GetHashCode() => UtcDateTime.Ticks.GetHashCode();
 
-    /// <summary>ISO 8601 in UTC, e.g. <c>2022-11-17T01:39:26.0052951Z</c>, in every culture.</summary>
+    /// <summary>ISO 8601 in UTC with seven fraction digits, e.g. <c>2022-11-17T01:39:26.0052951Z</c>, in every culture.</summary>
     public override string ToString() => UtcDateTime.ToString(IsoFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Formats the UTC time with a <see cref="DateTime"/> format string; ISO 8601 when none is given.</summary>

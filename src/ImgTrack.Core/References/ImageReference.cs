@@ -7,63 +7,68 @@ namespace ImgTrack;
 /// <summary>
 /// An image name read with Docker's reference grammar: <c>ParseNormalizedNamed</c> in
 /// github.com/distribution/reference v0.6.0, with one deliberate difference (a registry host must not contain '_').
-/// Every part is computed when the name is parsed; the properties only read fields.
 /// </summary>
+/// <remarks>
+/// Parsing validates the whole name and records where its parts lie; each part becomes a string the first time it is
+/// read and is kept. The instance is immutable: concurrent first reads build equal strings.
+/// </remarks>
 public sealed class ImageReference
 {
-    internal ImageReference(
-        string original,
-        string registry,
-        string registryHost,
-        int? port,
-        string repository,
-        string? tag,
-        string? digest,
-        string fullName,
-        string familiarName,
-        string reference)
+    private readonly NameLayout _layout;
+    private string? _registry;
+    private string? _registryHost;
+    private string? _repository;
+    private string? _tag;
+    private string? _digest;
+    private string? _fullName;
+    private string? _familiarName;
+    private string? _reference;
+
+    internal ImageReference(string original, NameLayout layout)
     {
         Original = original;
-        Registry = registry;
-        RegistryHost = registryHost;
-        Port = port;
-        Repository = repository;
-        Tag = tag;
-        Digest = digest;
-        FullName = fullName;
-        FamiliarName = familiarName;
-        Reference = reference;
+        _layout = layout;
     }
 
     /// <summary>The text as given.</summary>
     public string Original { get; }
 
     /// <summary>host[:port] as in the name; <c>docker.io</c> by default (and for <c>index.docker.io</c>).</summary>
-    public string Registry { get; }
+    public string Registry => _registry ??= _layout.DockerHub
+        ? ImageReferenceParser.DockerHub
+        : ImageReferenceParser.Slice(Original, 0, _layout.RegistryEnd);
 
     /// <summary>The registry host without the port (IPv6 keeps its brackets).</summary>
-    public string RegistryHost { get; }
+    public string RegistryHost => _registryHost ??= _layout.DockerHub || _layout.HostEnd == _layout.RegistryEnd
+        ? Registry
+        : Original.Substring(0, _layout.HostEnd);
 
     /// <summary>The port when its digits are 1–65535, else null (Docker accepts any digits; so do we).</summary>
-    public int? Port { get; }
+    public int? Port => _layout.Port;
 
     /// <summary>The repository path, e.g. <c>library/nginx</c>.</summary>
-    public string Repository { get; }
+    public string Repository => _repository ??= _layout.OfficialPrefix
+        ? ImageReferenceParser.Concat(ImageReferenceParser.OfficialPrefix, Original, _layout.PathStart, _layout.PathEnd - _layout.PathStart)
+        : ImageReferenceParser.Slice(Original, _layout.PathStart, _layout.PathEnd);
 
     /// <summary>The explicit tag; <c>latest</c> when the name has neither tag nor digest; null when it has only a digest.</summary>
-    public string? Tag { get; }
+    public string? Tag => _layout.TagStart >= 0
+        ? _tag ??= Original.Substring(_layout.TagStart, _layout.TagEnd - _layout.TagStart)
+        : _layout.DigestStart >= 0 ? null : ImageReferenceParser.DefaultTag;
 
     /// <summary>The digest (<c>sha256:…</c>), or null.</summary>
-    public string? Digest { get; }
+    public string? Digest => _layout.DigestStart >= 0 ? _digest ??= Original.Substring(_layout.DigestStart) : null;
 
     /// <summary>Registry and repository: <c>docker.io/library/nginx</c>.</summary>
-    public string FullName { get; }
+    public string FullName => _fullName ??= _layout.FullNameAsWritten
+        ? ImageReferenceParser.Slice(Original, 0, _layout.PathEnd)
+        : string.Concat(Registry, "/", Repository);
 
     /// <summary>The short form Docker shows: <c>nginx</c>, <c>team/app</c>, <c>localhost:5000/app</c>.</summary>
-    public string FamiliarName { get; }
+    public string FamiliarName => _familiarName ??= Familiarize();
 
     /// <summary>The canonical reference: <c>docker.io/library/nginx:latest</c>; <c>…:tag@digest</c> when both; <c>…@digest</c> when only a digest.</summary>
-    public string Reference { get; }
+    public string Reference => _reference ??= Canonicalize();
 
     /// <summary>Parses a name; throws <see cref="ImageReferenceFormatException"/> naming the part and the rule that failed.</summary>
     /// <param name="name">The image name, e.g. <c>nginx:1.25</c> or <c>127.0.0.1:5000/team/app@sha256:…</c>.</param>
@@ -104,6 +109,40 @@ public sealed class ImageReference
 
     /// <summary>The canonical reference.</summary>
     public override string ToString() => Reference;
+
+    // The canonical reference is the full name plus the name's own ":tag@digest" suffix, which Docker keeps as written.
+    private string Canonicalize()
+    {
+        var pathEnd = _layout.PathEnd;
+        if (pathEnd == Original.Length)
+        {
+            return string.Concat(FullName, ImageReferenceParser.ColonDefaultTag);
+        }
+
+        return _layout.FullNameAsWritten
+            ? Original
+            : ImageReferenceParser.Concat(FullName, Original, pathEnd, Original.Length - pathEnd);
+    }
+
+    // familiarizeName: drop docker.io, and library/ when nothing else follows it.
+    private string Familiarize()
+    {
+        if (!_layout.DockerHub)
+        {
+            return FullName;
+        }
+
+        if (_layout.OfficialPrefix)
+        {
+            return ImageReferenceParser.Slice(Original, _layout.PathStart, _layout.PathEnd);
+        }
+
+        var repository = Repository;
+        var prefix = ImageReferenceParser.OfficialPrefix;
+        return repository.StartsWith(prefix, StringComparison.Ordinal) && repository.IndexOf('/', prefix.Length) < 0
+            ? repository.Substring(prefix.Length)
+            : repository;
+    }
 }
 
 /// <summary>An image name broke a rule of the reference grammar; the message names the part and the rule.</summary>

@@ -6,7 +6,8 @@ namespace ImgTrack.References;
 /// <summary>
 /// Docker's <c>ParseNormalizedNamed</c> (github.com/distribution/reference v0.6.0, normalize.go and regexp.go; digests
 /// validated as opencontainers/go-digest does) as one left-to-right scan: no regular expressions, no backtracking,
-/// linear in the length of the name, and one allocation per part of a valid name.
+/// linear in the length of the name. The result records where each part lies (<see cref="NameLayout"/>); the parts
+/// become strings, one allocation each, when first read — so a 1 MB host name costs one scan, not megabytes of copies.
 /// </summary>
 /// <remarks>
 /// <para>Shape of the work, as in the Go source:</para>
@@ -30,9 +31,9 @@ internal static class ImageReferenceParser
 
     private const string LegacyDockerHub = "index.docker.io";
     private const string Localhost = "localhost";
-    private const string OfficialPrefix = "library/";
-    private const string DefaultTag = "latest";
-    private const string ColonDefaultTag = ":latest";
+    internal const string OfficialPrefix = "library/";
+    internal const string DefaultTag = "latest";
+    internal const string ColonDefaultTag = ":latest";
 
     // Values quoted in messages are cut here, so an error record for a 1 MB name stays readable.
     private const int MaxQuotedLength = 256;
@@ -63,8 +64,8 @@ internal static class ImageReferenceParser
 
         // splitDockerDomain
         var slash = s.IndexOf('/');
-        var registry = DockerHub;
-        var registryHost = DockerHub;
+        var registryEnd = 0;
+        var hostEnd = 0;
         int? port = null;
         bool dockerHub;
         bool officialPrefix;
@@ -72,7 +73,7 @@ internal static class ImageReferenceParser
         int pathStart;
         if (slash > 0 && IsRegistryHost(s, slash))
         {
-            if (!ScanRegistry(s, slash, out var hostEnd, out port, out error))
+            if (!ScanRegistry(s, slash, out hostEnd, out port, out error))
             {
                 return null;
             }
@@ -92,8 +93,7 @@ internal static class ImageReferenceParser
             {
                 dockerHub = false;
                 fullNameAsWritten = true;
-                registry = s.Substring(0, slash);
-                registryHost = hostEnd == slash ? registry : s.Substring(0, hostEnd);
+                registryEnd = slash;
             }
 
             officialPrefix = dockerHub && s.IndexOf('/', pathStart) < 0;
@@ -144,48 +144,8 @@ internal static class ImageReferenceParser
             }
         }
 
-        var repository = officialPrefix
-            ? Concat(OfficialPrefix, s, pathStart, pathEnd - pathStart)
-            : Slice(s, pathStart, pathEnd);
-        var tag = tagStart >= 0 ? s.Substring(tagStart, tagEnd - tagStart) : digestStart >= 0 ? null : DefaultTag;
-        var digest = digestStart >= 0 ? s.Substring(digestStart) : null;
-        var fullName = fullNameAsWritten ? Slice(s, 0, pathEnd) : string.Concat(registry, "/", repository);
-
-        // The canonical reference is the full name plus the name's own ":tag@digest" suffix, which Docker keeps as written.
-        string reference;
-        if (pathEnd == n)
-        {
-            reference = string.Concat(fullName, ColonDefaultTag);
-        }
-        else if (fullNameAsWritten)
-        {
-            reference = s;
-        }
-        else
-        {
-            reference = Concat(fullName, s, pathEnd, n - pathEnd);
-        }
-
-        // familiarizeName: drop docker.io, and library/ when nothing else follows it.
-        string familiarName;
-        if (!dockerHub)
-        {
-            familiarName = fullName;
-        }
-        else if (officialPrefix)
-        {
-            familiarName = Slice(s, pathStart, pathEnd);
-        }
-        else if (repository.StartsWith(OfficialPrefix, StringComparison.Ordinal) && repository.IndexOf('/', OfficialPrefix.Length) < 0)
-        {
-            familiarName = repository.Substring(OfficialPrefix.Length);
-        }
-        else
-        {
-            familiarName = repository;
-        }
-
-        return new ImageReference(s, registry, registryHost, port, repository, tag, digest, fullName, familiarName, reference);
+        var layout = new NameLayout(registryEnd, hostEnd, port, pathStart, pathEnd, tagStart, tagEnd, digestStart, dockerHub, officialPrefix, fullNameAsWritten);
+        return new ImageReference(s, layout);
     }
 
     /// <summary>
@@ -710,11 +670,12 @@ internal static class ImageReferenceParser
     private static bool IsExactly(string s, int length, string value) =>
         length == value.Length && string.CompareOrdinal(s, 0, value, 0, length) == 0;
 
-    private static string Slice(string s, int start, int end) =>
+    /// <summary><c>s[start..end)</c>, reusing <paramref name="s"/> when that is all of it.</summary>
+    internal static string Slice(string s, int start, int end) =>
         start == 0 && end == s.Length ? s : s.Substring(start, end - start);
 
     /// <summary><paramref name="prefix"/> + <c>s.Substring(start, length)</c> in one allocation.</summary>
-    private static string Concat(string prefix, string s, int start, int length)
+    internal static string Concat(string prefix, string s, int start, int length)
     {
         var total = prefix.Length + length;
         if (total > BufferLength)

@@ -1,0 +1,42 @@
+using System;
+using System.Management.Automation;
+using ImgTrack.Resources;
+
+namespace ImgTrack.Commands;
+
+/// <summary>
+/// <c>ConvertTo-ImageReference</c>: reads image names with Docker's grammar and writes one
+/// <see cref="ImageReference"/> per valid name, one <c>InvalidImageReference</c> error per bad one.
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "ImageReference")]
+[OutputType(typeof(ImageReference))]
+public sealed class ConvertToImageReferenceCommand : ImgTrackCmdlet
+{
+    /// <summary>The image names, e.g. <c>nginx:1.25</c> or <c>127.0.0.1:5000/team/app@sha256:…</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Image", "ImageName")]
+    [AllowNull]
+    [AllowEmptyString]
+    [AllowEmptyCollection]
+    public string?[] Name { get; set; } = Array.Empty<string>();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        // An empty or null name is one more bad item with its own error record, not a binding failure.
+        foreach (var name in Name ?? Array.Empty<string>())
+        {
+            if (ImageReference.TryParse(name, out var reference, out var error))
+            {
+                WriteObject(reference);
+            }
+            else
+            {
+                WriteError(new ErrorRecord(new ImageReferenceFormatException(error), nameof(ReferenceCommandStrings.InvalidImageReference), ErrorCategory.InvalidArgument, name)
+                {
+                    ErrorDetails = new ErrorDetails(error) { RecommendedAction = ReferenceCommandStrings.InvalidImageReference },
+                });
+            }
+        }
+    }
+}

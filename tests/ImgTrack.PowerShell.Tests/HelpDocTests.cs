@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
+using ImgTrack.Tests;
+using Xunit;
+
+namespace ImgTrack.PowerShell.Tests;
+
+/// <summary>
+/// The PlatyPS markdown in docs/en-US matches the cmdlets the staged module really exports (issue 4, "Help"):
+/// every parameter documented with the metadata PowerShell binds by, nothing documented that does not exist,
+/// and examples that parse — and run, where they need no engine and only the core cmdlets.
+/// </summary>
+public sealed class HelpDocTests
+{
+    private static readonly string[] s_cmdlets = { "ConvertTo-ImageReference", "Test-ImageReference", "Get-ImageIdentity", "ConvertTo-TrackingKey" };
+
+    // Common parameters are documented by the CommonParameters paragraph; ProgressAction joined them in 7.4.
+    private static readonly HashSet<string> s_common = new(
+        Cmdlet.CommonParameters.Concat(Cmdlet.OptionalCommonParameters).Append("ProgressAction"), StringComparer.OrdinalIgnoreCase);
+
+    private static readonly Regex s_codeBlock = new(@"^```powershell\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline);
+
+    public static TheoryData<string> Cmdlets() => new(s_cmdlets);
+
+    private static string Doc(string cmdlet) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "en-US", cmdlet + ".md"));
+
+    private static string Section(string doc, string heading)
+    {
+        var start = doc.IndexOf("\n## " + heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"missing section ## {heading}");
+        start += heading.Length + 5;
+        var end = doc.IndexOf("\n## ", start, StringComparison.Ordinal);
+        return (end < 0 ? doc[start..] : doc[start..end]).Trim();
+    }
+
+    [Fact]
+    public void Docs_cover_exactly_the_exported_cmdlets_plus_the_about_topic()
+    {
+        using var session = new PowerShellSession();
+        var exported = session.Invoke("(Get-Module ImgTrack).ExportedCmdlets.Keys").ThrowIfErrors().BaseObjects.Cast<string>().OrderBy(n => n, StringComparer.Ordinal);
+        var files = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "docs", "en-US"), "*.md").Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Contains("about_ImgTrack.help", files);
+        Assert.Equal(exported, files.Where(f => !f!.StartsWith("about_", StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Doc_has_platyPS_front_matter_and_the_required_sections(string cmdlet)
+    {
+        var doc = Doc(cmdlet).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.StartsWith("---\nexternal help file: ImgTrack.dll-Help.xml\nModule Name: ImgTrack\nonline version: https://", doc, StringComparison.Ordinal);
+        Assert.Contains("\nschema: 2.0.0\n---\n\n# " + cmdlet + "\n", doc, StringComparison.Ordinal);
+        Assert.NotEmpty(Section(doc, "SYNOPSIS"));
+        Assert.NotEmpty(Section(doc, "DESCRIPTION"));
+        Assert.Contains(cmdlet, Section(doc, "SYNTAX"), StringComparison.Ordinal);
+        Assert.Contains("### CommonParameters", Section(doc, "PARAMETERS"), StringComparison.Ordinal);
+        Assert.NotEmpty(Section(doc, "INPUTS"));
+        Assert.NotEmpty(Section(doc, "OUTPUTS"));
+        Assert.NotEmpty(Section(doc, "NOTES"));
+        Assert.NotEmpty(Section(doc, "RELATED LINKS"));
+        var examples = Regex.Split(Section(doc, "EXAMPLES"), @"^### ", RegexOptions.Multiline).Where(e => e.Length > 0).ToList();
+        Assert.True(examples.Count >= 3, $"{cmdlet}: {examples.Count} examples");
+        Assert.All(examples, e => Assert.Matches(s_codeBlock, e));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Documented_parameters_are_exactly_the_cmdlets_parameters_with_their_binding_metadata(string cmdlet)
+    {
+        var documented = ParseParameterBlocks(Section(Doc(cmdlet).Replace("\r\n", "\n", StringComparison.Ordinal), "PARAMETERS"));
+
+        using var session = new PowerShellSession();
+        var command = (CommandInfo)session.Invoke("Get-Command -Name $args[0] -Module ImgTrack", cmdlet).ThrowIfErrors().BaseObjects.Single();
+        var actual = command.Parameters.Values.Where(p => !s_common.Contains(p.Name)).ToDictionary(p => p.Name, StringComparer.Ordinal);
+
+        Assert.Equal(actual.Keys.OrderBy(k => k, StringComparer.Ordinal), documented.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach (var (name, yaml) in documented)
+        {
+            var expected = Describe(actual[name], command);
+            foreach (var (key, value) in expected)
+            {
+                Assert.True(yaml.TryGetValue(key, out var written), $"{cmdlet} -{name}: yaml has no '{key}'");
+                Assert.True(value == written, $"{cmdlet} -{name}: '{key}' is documented as '{written}' but the cmdlet says '{value}'");
+            }
+
+            Assert.True(yaml.ContainsKey("Default value"), $"{cmdlet} -{name}: yaml has no 'Default value'");
+        }
+    }
+
+    public static TheoryData<string, int> Examples()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var cmdlet in s_cmdlets)
+        {
+            var count = s_codeBlock.Matches(Section(Doc(cmdlet).Replace("\r\n", "\n", StringComparison.Ordinal), "EXAMPLES")).Count;
+            for (var i = 0; i < count; i++)
+            {
+                data.Add(cmdlet, i + 1);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_parses_and_runs_without_errors_when_it_needs_only_core_cmdlets_and_no_engine(string cmdlet, int number)
+    {
+        var code = s_codeBlock.Matches(Section(Doc(cmdlet).Replace("\r\n", "\n", StringComparison.Ordinal), "EXAMPLES"))[number - 1].Groups["code"].Value;
+        var ast = Parser.ParseInput(code, out _, out var errors);
+        Assert.True(errors.Length == 0, string.Join(Environment.NewLine, errors.Select(e => e.Message)));
+
+        using var session = new PowerShellSession();
+        var commands = ast.FindAll(a => a is CommandAst, true).Cast<CommandAst>().Select(c => c.GetCommandName()).Where(n => n is not null).Distinct().ToList();
+        var available = commands.All(n => session.Invoke("[bool](Get-Command -Name $args[0] -ErrorAction SilentlyContinue)", n).BaseObjects.Single() is true);
+        if (!available || commands.Contains("Get-ImageIdentity", StringComparer.OrdinalIgnoreCase))
+        {
+            return; // Needs an engine or a module the hosted engine lacks (Utility): parsing is all we can check here.
+        }
+
+        var result = session.Invoke(code);
+        Assert.Null(result.TerminatingError);
+        var unexpected = result.Errors.Where(e => !code.Contains("-ErrorVariable", StringComparison.Ordinal)).ToList();
+        Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Select(e => $"{e.FullyQualifiedErrorId}: {e}")));
+        Assert.NotEmpty(result.Output);
+    }
+
+    [Fact]
+    public void About_topic_covers_the_concepts_merge_csv_contract_and_scheduled_task()
+    {
+        var about = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "en-US", "about_ImgTrack.help.md"));
+        foreach (var needle in new[]
+        {
+            "image ID", "repo digest", "TrackingIdSource", "Podman", "containerd image store", "docker-pullable://", "docker://sha256:",
+            "ConvertTo-TrackingKey", "mirror", "Group-Object -Property TrackingKey", "new columns are only", "CollectedAt",
+            "-NoTypeInformation", "-NonInteractive", "exit 1", "4.7.2", "ErrorVariable",
+        })
+        {
+            Assert.Contains(needle, about, StringComparison.Ordinal);
+        }
+
+        foreach (Match block in s_codeBlock.Matches(about))
+        {
+            Parser.ParseInput(block.Groups["code"].Value, out _, out var errors);
+            Assert.True(errors.Length == 0, string.Join(Environment.NewLine, errors.Select(e => e.Message)));
+        }
+    }
+
+    // The yaml each "### -Name" heading carries, as key/value pairs.
+    private static Dictionary<string, Dictionary<string, string>> ParseParameterBlocks(string parameters)
+    {
+        var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (Match m in Regex.Matches(parameters, @"^### -(?<name>\w+)\n.*?```yaml\n(?<yaml>.*?)```", RegexOptions.Multiline | RegexOptions.Singleline))
+        {
+            var yaml = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in m.Groups["yaml"].Value.Split('\n'))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    yaml[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                }
+            }
+
+            result.Add(m.Groups["name"].Value, yaml);
+        }
+
+        return result;
+    }
+
+    // What platyPS would write for a parameter, from the metadata PowerShell binds with.
+    private static Dictionary<string, string> Describe(ParameterMetadata parameter, CommandInfo command)
+    {
+        var sets = parameter.ParameterSets;
+        var allSets = command.ParameterSets.Count;
+        var attributes = sets.Values.ToList();
+        var byValue = attributes.Any(a => a.ValueFromPipeline);
+        var byName = attributes.Any(a => a.ValueFromPipelineByPropertyName);
+        var pipeline = (byName, byValue) switch
+        {
+            (true, true) => "True (ByPropertyName, ByValue)",
+            (true, false) => "True (ByPropertyName)",
+            (false, true) => "True (ByValue)",
+            _ => "False",
+        };
+        var position = attributes.Select(a => a.Position).Distinct().Single();
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Type"] = TypeName(parameter.ParameterType),
+            ["Parameter Sets"] = sets.ContainsKey(ParameterAttribute.AllParameterSets) || sets.Count == allSets
+                ? "(All)"
+                : string.Join(", ", sets.Keys.OrderBy(k => k, StringComparer.Ordinal)),
+            ["Aliases"] = parameter.Aliases.Count == 0 ? "None" : string.Join(", ", parameter.Aliases),
+            ["Required"] = attributes.Any(a => a.IsMandatory) ? "True" : "False",
+            ["Position"] = position == int.MinValue ? "Named" : position.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Accept pipeline input"] = pipeline,
+            ["Accept wildcard characters"] = "False",
+        };
+    }
+
+    private static string TypeName(Type type) => type.IsArray ? TypeName(type.GetElementType()!) + "[]" : type.Name;
+}
