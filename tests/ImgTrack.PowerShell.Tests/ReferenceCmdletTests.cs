@@ -62,12 +62,12 @@ public sealed class ReferenceCmdletTests
     {
         using var session = new PowerShellSession();
         var result = session.Invoke(
-            "'nginx', 'Nginx', 'team/app', '', 'my_registry.io/app', 'localhost:5000/app' | ConvertTo-ImageReference 2>&1 | " +
+            "'nginx', 'Nginx', 'team/app', '', $null, 'my_registry.io/app', 'localhost:5000/app' | ConvertTo-ImageReference 2>&1 | " +
             "ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { 'error: ' + $_.TargetObject } else { 'ok: ' + $_.Original } }");
 
         Assert.Null(result.TerminatingError);
         Assert.Equal(
-            new object[] { "ok: nginx", "error: Nginx", "ok: team/app", "error: ", "error: my_registry.io/app", "ok: localhost:5000/app" },
+            new object[] { "ok: nginx", "error: Nginx", "ok: team/app", "error: ", "error: ", "error: my_registry.io/app", "ok: localhost:5000/app" },
             result.BaseObjects.ToArray());
     }
 

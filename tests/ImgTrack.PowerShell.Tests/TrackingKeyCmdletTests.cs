@@ -52,10 +52,12 @@ public sealed class TrackingKeyCmdletTests
     public void ConvertTo_TrackingKey_writes_InvalidTrackingId_for_each_bad_string_and_keeps_going()
     {
         using var session = new PowerShellSession();
-        var result = session.Invoke("$args[0], 'nginx:1.25', $args[1] | ConvertTo-TrackingKey", "nginx@" + Digest, Digest);
+        var result = session.Invoke("$args[0], 'nginx:1.25', $null, $args[1] | ConvertTo-TrackingKey", "nginx@" + Digest, Digest);
 
         Assert.Equal(new object[] { NginxKey, Digest }, result.BaseObjects.ToArray());
-        var error = Assert.Single(result.Errors);
+        Assert.Equal(2, result.Errors.Count);
+        Assert.Null(result.Errors[1].TargetObject);
+        var error = result.Errors[0];
         Assert.Equal("InvalidTrackingId,ImgTrack.Commands.ConvertToTrackingKeyCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Equal("nginx:1.25", error.TargetObject);

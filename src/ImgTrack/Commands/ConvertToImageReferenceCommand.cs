@@ -20,11 +20,13 @@ public sealed class ConvertToImageReferenceCommand : ImgTrackCmdlet
     [AllowEmptyCollection]
     public string?[] Name { get; set; } = Array.Empty<string>();
 
+    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
+    private static readonly string?[] s_nullItem = { null };
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        // An empty or null name is one more bad item with its own error record, not a binding failure.
-        foreach (var name in Name ?? Array.Empty<string>())
+        foreach (var name in Name ?? s_nullItem)
         {
             if (ImageReference.TryParse(name, out var reference, out var error))
             {

@@ -20,10 +20,13 @@ public sealed class ConvertToTrackingKeyCommand : ImgTrackCmdlet
     [AllowEmptyCollection]
     public string?[] Id { get; set; } = Array.Empty<string>();
 
+    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
+    private static readonly string?[] s_nullItem = { null };
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var id in Id ?? Array.Empty<string>())
+        foreach (var id in Id ?? s_nullItem)
         {
             if (TrackingKey.TryCreate(id, out var key, out var error))
             {
