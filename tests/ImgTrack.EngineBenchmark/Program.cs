@@ -91,8 +91,13 @@ internal static class Program
         var loop = loopSample.Median * ids.Count / sample.Count;
         Console.WriteLine($"  loop of docker image inspect, one per image: {loopSample.Median:F0} ms for a sample of {sample.Count} -> {loop:F0} ms extrapolated to {ids.Count}");
 
-        var floor = Timing.Of(options.Runs, () => RawHttpAll(engine.DockerHost, 8).GetAwaiter().GetResult());
-        Console.WriteLine($"  engine floor: raw HTTP list + {ids.Count} inspects, 8 at a time, no client library: {floor}");
+        foreach (var concurrency in new[] { 1, 8, 32 })
+        {
+            var floor = Timing.Of(options.Runs, () => RawHttpAll(engine.DockerHost, concurrency).GetAwaiter().GetResult());
+            Console.WriteLine($"  engine floor: raw HTTP list + {ids.Count} inspects, {concurrency,2} at a time, pooled connections, no client library: {floor}");
+        }
+
+        Console.WriteLine($"  load average during the run: {File.ReadAllText("/proc/loadavg").Trim()}");
 
         var best = results.Where(r => r.What.StartsWith("Get-ImageIdentity", StringComparison.Ordinal)).OrderBy(r => r.Time.Median).First();
         var ours8 = results.First(r => r.What.EndsWith("-ThrottleLimit 8", StringComparison.Ordinal)).Time.Median;

@@ -183,6 +183,7 @@ public sealed class GetImageIdentityEngineTests
     [InlineData("full")]
     [InlineData("hex")]
     [InlineData("short")]
+    [InlineData("algorithm-short")]
     public void An_image_ID_input_resolves_with_name_parts_from_the_first_tag(string form)
     {
         var id = _engine.ImportImage("seed/by-id:1.0");
@@ -190,7 +191,8 @@ public sealed class GetImageIdentityEngineTests
         {
             "full" => id,
             "hex" => id.Substring("sha256:".Length),
-            _ => id.Substring("sha256:".Length, 12),
+            "short" => id.Substring("sha256:".Length, 12),
+            _ => id.Substring(0, "sha256:".Length + 12),
         };
         using var session = new PowerShellSession();
 

@@ -43,7 +43,6 @@ public sealed class ImageIdentityCollector
 
         return await InspectAsync(
             input.Text,
-            input.Text,
             details => input.Kind == ImageInputKind.Name
                 ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info, _collectedAt)
                 : ImageIdentityBuilder.ForImage(input.Text, details, _info, _collectedAt),
@@ -66,18 +65,17 @@ public sealed class ImageIdentityCollector
 
         return InspectAsync(
             image.Id,
-            image.Id,
             details => ImageIdentityBuilder.ForImage(null, details, _info, _collectedAt),
             cancellationToken);
     }
 
-    private async Task<IdentityOutcome> InspectAsync(string input, string nameOrId, Func<ImageDetails, ImageIdentity> build, CancellationToken cancellationToken)
+    private async Task<IdentityOutcome> InspectAsync(string input, Func<ImageDetails, ImageIdentity> build, CancellationToken cancellationToken)
     {
         try
         {
             // The text as given goes to the engine, which resolves names and short IDs by its own rules,
             // exactly as for the docker CLI.
-            var details = await _engine.InspectImageAsync(nameOrId, cancellationToken).ConfigureAwait(false);
+            var details = await _engine.InspectImageAsync(input, cancellationToken).ConfigureAwait(false);
             return details is null
                 ? IdentityOutcome.Failed(input, IdentityError.ImageNotFound)
                 : IdentityOutcome.Resolved(input, build(details));
