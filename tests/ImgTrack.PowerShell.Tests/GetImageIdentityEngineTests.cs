@@ -124,7 +124,9 @@ public sealed class GetImageIdentityEngineTests
         var warning = Assert.Single(result.Warnings);
         Assert.StartsWith($"{neverPushed} of {ids.Length} images have never been pushed", warning, StringComparison.Ordinal);
         Assert.Contains("seed/all-a:1.0", warning, StringComparison.Ordinal);
-        Assert.Empty(result.Progress); // a hosted runspace has no console to draw on
+        // A runspace opened by a program gets PowerShell's "Default Host": nobody watches it, so no progress.
+        Assert.Equal("Default Host", session.Invoke("$Host.Name").BaseObjects.Single());
+        Assert.Empty(result.Progress);
     }
 
     [EngineFact]

@@ -21,12 +21,20 @@ public static class ProgressPolicy
     /// True when progress should be shown.
     /// </summary>
     /// <param name="userInteractive"><see cref="Environment.UserInteractive"/>: false in services and, on Windows, in scheduled tasks that run whether or not a user is logged on.</param>
-    /// <param name="hostHasRawUI">Whether the host has a raw UI (<c>$Host.UI.RawUI</c>); hosts without one (hosted runspaces, remoting servers, job hosts) cannot draw a progress bar.</param>
+    /// <param name="hostName">The host's name (<c>$Host.Name</c>). <see cref="DefaultHostName"/> is the host PowerShell gives a
+    /// runspace that a program opened without one: no person watches it, although it reports a raw UI.</param>
+    /// <param name="hostHasRawUI">Whether the host has a raw UI (<c>$Host.UI.RawUI</c>); hosts without one (job hosts) cannot draw a progress bar.</param>
     /// <param name="commandLineArgs">The process's command line (<see cref="Environment.GetCommandLineArgs"/>), checked for <c>-NonInteractive</c>.</param>
-    public static bool ShouldShowProgress(bool userInteractive, bool hostHasRawUI, IReadOnlyList<string>? commandLineArgs)
+    public static bool ShouldShowProgress(bool userInteractive, string? hostName, bool hostHasRawUI, IReadOnlyList<string>? commandLineArgs)
     {
-        return userInteractive && hostHasRawUI && !IsNonInteractiveCommandLine(commandLineArgs);
+        return userInteractive
+            && hostHasRawUI
+            && !string.Equals(hostName, DefaultHostName, StringComparison.Ordinal)
+            && !IsNonInteractiveCommandLine(commandLineArgs);
     }
+
+    /// <summary>The name of the host PowerShell supplies to a runspace opened without one (an embedding program, a test).</summary>
+    public const string DefaultHostName = "Default Host";
 
     /// <summary>
     /// True when the process was started with <c>-NonInteractive</c>, written as PowerShell accepts it: any

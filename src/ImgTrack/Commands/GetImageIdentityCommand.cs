@@ -81,6 +81,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         _pipeline = new IdentityPipeline(Connect, ThrottleLimit, CancellationToken);
         _showProgress = ProgressPolicy.ShouldShowProgress(
             Environment.UserInteractive,
+            Host?.Name,
             Host?.UI?.RawUI is not null,
             Environment.GetCommandLineArgs());
     }

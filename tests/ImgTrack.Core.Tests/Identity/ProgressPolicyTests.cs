@@ -6,25 +6,27 @@ namespace ImgTrack.Core.Tests.Identity;
 
 public sealed class ProgressPolicyTests
 {
-    public static TheoryData<string, bool, bool, string[], bool> Cases => new()
+    public static TheoryData<string, bool, string, bool, string[], bool> Cases => new()
     {
-        { "a console session", true, true, new[] { "pwsh" }, true },
-        { "a console session running a script", true, true, new[] { "pwsh", "-NoProfile", "-File", "inventory.ps1", "-NonInteractive" }, true },
-        { "pwsh -NonInteractive", true, true, new[] { "pwsh", "-NonInteractive", "-File", "inventory.ps1" }, false },
-        { "pwsh -noni, abbreviated", true, true, new[] { "pwsh", "-noni", "-c", "Get-ImageIdentity -All" }, false },
-        { "powershell.exe /NonInteractive", true, true, new[] { "powershell.exe", "/NonInteractive" }, false },
-        { "pwsh --noninteractive", true, true, new[] { "pwsh", "--noninteractive" }, false },
-        { "-non is too short to be -NonInteractive", true, true, new[] { "pwsh", "-non" }, true },
-        { "-NonInteractive after -Command belongs to the command", true, true, new[] { "pwsh", "-Command", "x", "-NonInteractive" }, true },
-        { "a service or scheduled task (not user-interactive)", false, true, new[] { "powershell.exe" }, false },
-        { "a host without a raw UI (hosted runspace, job)", true, false, new[] { "app" }, false },
+        { "a console session", true, "ConsoleHost", true, new[] { "pwsh" }, true },
+        { "a console session running a script", true, "ConsoleHost", true, new[] { "pwsh", "-NoProfile", "-File", "inventory.ps1", "-NonInteractive" }, true },
+        { "pwsh -NonInteractive", true, "ConsoleHost", true, new[] { "pwsh", "-NonInteractive", "-File", "inventory.ps1" }, false },
+        { "pwsh -noni, abbreviated", true, "ConsoleHost", true, new[] { "pwsh", "-noni", "-c", "Get-ImageIdentity -All" }, false },
+        { "powershell.exe /NonInteractive", true, "ConsoleHost", true, new[] { "powershell.exe", "/NonInteractive" }, false },
+        { "pwsh --noninteractive", true, "ConsoleHost", true, new[] { "pwsh", "--noninteractive" }, false },
+        { "-non is too short to be -NonInteractive", true, "ConsoleHost", true, new[] { "pwsh", "-non" }, true },
+        { "-NonInteractive after -Command belongs to the command", true, "ConsoleHost", true, new[] { "pwsh", "-Command", "x", "-NonInteractive" }, true },
+        { "a service or scheduled task (not user-interactive)", false, "ConsoleHost", true, new[] { "powershell.exe" }, false },
+        { "a host without a raw UI (job host)", true, "ConsoleHost", false, new[] { "app" }, false },
+        { "a runspace a program opened without a host (PowerShell's Default Host has a raw UI)", true, "Default Host", true, new[] { "app" }, false },
+        { "Windows PowerShell ISE", true, "Windows PowerShell ISE Host", true, new[] { "powershell_ise.exe" }, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Progress_is_shown_only_to_a_person_at_a_console(string because, bool userInteractive, bool hostHasRawUI, string[] commandLine, bool expected)
+    public void Progress_is_shown_only_to_a_person_at_a_console(string because, bool userInteractive, string hostName, bool hostHasRawUI, string[] commandLine, bool expected)
     {
-        Assert.True(expected == ProgressPolicy.ShouldShowProgress(userInteractive, hostHasRawUI, commandLine), because);
+        Assert.True(expected == ProgressPolicy.ShouldShowProgress(userInteractive, hostName, hostHasRawUI, commandLine), because);
     }
 
     [Fact]
