@@ -72,6 +72,14 @@ internal static class Program
                 Console.WriteLine($"  Get-ImageIdentity -All -ThrottleLimit {throttle,2}: {timing}");
             }
 
+            // Where the time goes: the engine client alone (the module's own IImageEngine, Docker.DotNet underneath,
+            // reached through PowerShell since this program must not reference our assemblies), one inspect after
+            // another; and what PowerShell's pipeline costs per object.
+            var clientAlone = Timing.Of(options.Runs, () => RunScript(runspace, ClientLoopScript, engine.DockerHost));
+            Console.WriteLine($"  engine client alone (ImageEngineFactory.Create + {ids.Count} InspectImageAsync one after another, from a PowerShell loop): {clientAlone}");
+            var pipelineOnly = Timing.Of(options.Runs, () => RunScript(runspace, "$n = 0; 1..$args[1] | ForEach-Object { $n++ }; $n", engine.DockerHost, ids.Count));
+            Console.WriteLine($"  PowerShell alone: {ids.Count} objects through | ForEach-Object {{ $n++ }}: {pipelineOnly}");
+
             var streamingPeak = PeakRss();
             ResetPeakMemory();
             var collectedBefore = CurrentRss();
@@ -196,6 +204,35 @@ internal static class Program
         }
 
         return (int)output.Single().BaseObject;
+    }
+
+    private const string ClientLoopScript = @"
+        $engine = [ImgTrack.Engine.ImageEngineFactory]::Create($args[0])
+        try {
+            $none = [System.Threading.CancellationToken]::None
+            $ids = $engine.ListImagesAsync($none).GetAwaiter().GetResult() | ForEach-Object Id
+            $n = 0
+            foreach ($id in $ids) { if ($engine.InspectImageAsync($id, $none).GetAwaiter().GetResult()) { $n++ } }
+            $n
+        } finally { $engine.Dispose() }";
+
+    private static int RunScript(Runspace runspace, string script, params object[] args)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript(script);
+        foreach (var arg in args)
+        {
+            ps.AddArgument(arg);
+        }
+
+        var output = ps.Invoke();
+        if (ps.HadErrors)
+        {
+            throw new InvalidOperationException("Script failed: " + string.Join("; ", ps.Streams.Error));
+        }
+
+        return Convert.ToInt32(output.Last().BaseObject, CultureInfo.InvariantCulture);
     }
 
     private static int Shell(DockerEngineFixture engine, string script)
