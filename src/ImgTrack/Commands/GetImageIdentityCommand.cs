@@ -34,6 +34,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private const string NameSet = "Name";
     private const string AllSet = "All";
     private const string EngineUnreachableErrorId = "EngineUnreachable";
+    private const string InvalidEngineConfigurationErrorId = "InvalidEngineConfiguration";
 
     // How many images the -All warning names before it only counts.
     private const int WarningNameLimit = 20;
@@ -229,12 +230,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             _engine = ImageEngineFactory.Create(DockerHost);
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException)
+        catch (EngineConfigurationException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidDockerHost", ErrorCategory.InvalidArgument, DockerHost)
-            {
-                ErrorDetails = new ErrorDetails(Format(EngineStrings.InvalidDockerHost, DockerHost ?? string.Empty, ex.Message)),
-            });
+            // No usable endpoint (a bad -DockerHost, DOCKER_HOST or context, missing TLS files): the core's message
+            // names the setting and where it came from. A settings error, not a connection error.
+            ThrowTerminatingError(new ErrorRecord(ex, InvalidEngineConfigurationErrorId, ErrorCategory.InvalidArgument, DockerHost));
         }
 
         var engine = _engine!;
