@@ -65,6 +65,23 @@ public sealed class GetImageIdentityTests
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal); // a message, not a stack trace
     }
 
+    [Theory]
+    [InlineData("ftp://example.com")]
+    [InlineData("tcp://")]
+    public void An_unusable_endpoint_is_one_terminating_InvalidEngineConfiguration_error(string dockerHost)
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke("try { 'a:1', 'b:1' | Get-ImageIdentity -DockerHost $args[0] } catch { 'caught'; $_ }", dockerHost);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal("caught", result.Output[0].BaseObject);
+        var error = Assert.IsType<ErrorRecord>(result.Output[1].BaseObject);
+        Assert.Equal("InvalidEngineConfiguration,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains(dockerHost, error.Exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Invalid_names_are_errors_without_any_engine_call()
     {
