@@ -91,6 +91,15 @@ Describe 'Get-ImageIdentity' {
         }
     }
 
+    Context 'An endpoint setting that cannot work' {
+        It 'Should throw the terminating error InvalidEngineConfiguration for -DockerHost <_>' -ForEach @('ftp://example.com', 'tcp://') {
+            $endpoint = $_
+            $thrown = { 'a:1', 'b:1' | Get-ImageIdentity -DockerHost $endpoint } | Should -Throw -ErrorId 'InvalidEngineConfiguration,ImgTrack.Commands.GetImageIdentityCommand' -PassThru
+            $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $thrown.Exception.Message | Should -BeLike "*$endpoint*"
+        }
+    }
+
     Context 'Engine scenario' -Skip:([bool]$script:engineSkipReason) {
         BeforeAll {
             $script:tag = 'imgtrack-pester/app:{0}' -f ([guid]::NewGuid().ToString('N').Substring(0, 12))
