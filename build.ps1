@@ -8,7 +8,9 @@
       Clean    Removes out/ and every project's bin/ and obj/ folders.
       Build    Runs 'dotnet build ImgTrack.sln -c <Configuration>', which stages the module into out/ImgTrack.
       Docs     Turns the PlatyPS markdown in docs/en-US into MAML help in out/ImgTrack/en-US (needs platyPS).
-      Test     Runs 'dotnet test ImgTrack.sln', then Pester 5 in a fresh PowerShell process against out/ImgTrack.
+      Test     Runs every layer: 'dotnet test ImgTrack.sln' (xUnit: core, hosted cmdlets, real engines), then the Pester
+               suite in a fresh pwsh against out/ImgTrack (Pester pinned and restored from NuGet, isolated
+               PSModulePath). The last line sums both layers: 'Total: N passed, N failed, N skipped'.
       Package  Runs Docs, then writes out/ImgTrack.<version>.nupkg with Publish-Module to a local repository.
 
     Works in Windows PowerShell 5.1 and PowerShell 7. A failing step stops the script with a non-zero exit code.
@@ -98,31 +100,99 @@ function Invoke-Docs {
     $null = New-ExternalHelp -Path (Join-Path $RepoRoot 'docs/en-US') -OutputPath $helpDir -Force
 }
 
-# Test: xUnit through dotnet test, then Pester 5 in a fresh PowerShell process against the staged module.
+# Test: every layer. xUnit through 'dotnet test' (core, hosted cmdlets, real engines), then the Pester suite in a fresh
+# real pwsh against the staged module, with Pester pinned in tests/ImgTrack.TestEngine and restored from NuGet, and
+# an isolated PSModulePath so modules installed on the machine by hand neither help nor hurt. Both layers always
+# run; the last line sums them, and the task fails when either failed.
 function Invoke-Test {
-    Invoke-Native -FilePath 'dotnet' -ArgumentList @('test', $Solution, '-c', $Configuration)
-    Assert-StagedModule
+    $xunit = Invoke-XunitLayer
+    $pester = Invoke-PesterLayer
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    Write-Host "xUnit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    Write-Host "Total: $passed passed, $failed failed, $skipped skipped"
+    if ($xunit.ExitCode -ne 0 -or $pester.ExitCode -ne 0 -or $failed -gt 0 -or $passed -eq 0) {
+        throw "Tests failed (dotnet test exit code $($xunit.ExitCode), Pester exit code $($pester.ExitCode))."
+    }
+}
 
-    $pester = Get-Module -ListAvailable -Name Pester |
-        Where-Object { $_.Version -ge [version]'5.0.0' } |
-        Sort-Object Version -Descending |
-        Select-Object -First 1
-    if ($null -eq $pester) {
-        Write-Warning 'Pester 5 is not installed, so the Pester tests did not run (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
-        return
+# Runs dotnet test, echoing its output, and reads the counts from each test project's summary line.
+function Invoke-XunitLayer {
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; ExitCode = 0 }
+    & dotnet test $Solution -c $Configuration 2>&1 | ForEach-Object {
+        $line = "$_"
+        Write-Host $line
+        if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)') {
+            $counts.Failed += [int]$Matches[2]
+            $counts.Passed += [int]$Matches[3]
+            $counts.Skipped += [int]$Matches[4]
+        }
+    }
+    $counts.ExitCode = $LASTEXITCODE
+    [pscustomobject]$counts
+}
+
+# The Pester module pinned by tests/ImgTrack.TestEngine (PackageDownload), from the NuGet global packages folder.
+function Get-PinnedPester {
+    $project = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'tests/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj')
+    if ($project -notmatch '<PackageDownload Include="Pester" Version="\[([^\]]+)\]"') {
+        throw 'tests/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj does not pin Pester.'
     }
 
-    # A fresh process: this session may already hold an older ImgTrack.dll, which .NET cannot unload.
-    $shell = (Get-Process -Id $PID).Path
+    $version = $Matches[1]
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $packages = ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+
+    $manifest = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        throw "Pester $version is not restored ($manifest): run 'dotnet restore ImgTrack.sln'."
+    }
+
+    $manifest
+}
+
+# Runs the Pester suite in a fresh pwsh (this session may hold an older ImgTrack.dll, which .NET cannot unload).
+function Invoke-PesterLayer {
+    Assert-StagedModule
+    $pester = Get-PinnedPester
+    $summary = Join-Path ([System.IO.Path]::GetTempPath()) ("imgtrack-pester-" + [guid]::NewGuid().ToString('N') + '.json')
     $testsDir = Join-Path $RepoRoot 'tests'
-    $command = "`$ErrorActionPreference = 'Stop'; " +
-        "Import-Module -Name '$($pester.Path)'; " +
-        "`$configuration = New-PesterConfiguration; " +
-        "`$configuration.Run.Path = '$testsDir'; " +
-        "`$configuration.Run.Exit = `$true; " +
-        "`$configuration.Output.Verbosity = 'Detailed'; " +
-        "Invoke-Pester -Configuration `$configuration"
-    Invoke-Native -FilePath $shell -ArgumentList @('-NoProfile', '-NonInteractive', '-Command', $command)
+    $command = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module -Name '$pester'
+`$configuration = New-PesterConfiguration
+`$configuration.Run.Path = '$testsDir'
+`$configuration.Run.PassThru = `$true
+`$configuration.Output.Verbosity = 'Detailed'
+`$result = Invoke-Pester -Configuration `$configuration
+@{ Passed = `$result.PassedCount; Failed = `$result.FailedCount + `$result.FailedBlocksCount + `$result.FailedContainersCount; Skipped = `$result.SkippedCount } |
+    ConvertTo-Json | Set-Content -LiteralPath '$summary'
+"@
+    $savedModulePath = $env:PSModulePath
+    # Only the modules that ship with this pwsh: nothing installed by hand can help or hurt.
+    $env:PSModulePath = Join-Path $PSHOME 'Modules'
+    try {
+        & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $command
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        $env:PSModulePath = $savedModulePath
+    }
+
+    $counts = [ordered]@{ Passed = 0; Failed = 1; Skipped = 0; ExitCode = $exitCode }
+    if (Test-Path -LiteralPath $summary) {
+        $result = Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json
+        Remove-Item -LiteralPath $summary
+        $counts.Passed = $result.Passed
+        $counts.Failed = $result.Failed
+        $counts.Skipped = $result.Skipped
+    }
+
+    [pscustomobject]$counts
 }
 
 # Package: Docs, then out/ImgTrack.<version>.nupkg through Publish-Module to a local folder repository.

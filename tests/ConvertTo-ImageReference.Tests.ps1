@@ -33,13 +33,13 @@ Describe 'ConvertTo-ImageReference' {
         @{ Name = 'localhost:5000/team/app'; Registry = 'localhost:5000'; Repository = 'team/app'; Tag = 'latest'; FamiliarName = 'localhost:5000/team/app'; Reference = 'localhost:5000/team/app:latest' }
     ) {
         It 'Should read registry, repository, tag and the canonical reference' {
-            $reference = ConvertTo-ImageReference -Name $Name
-            $reference.Registry | Should -Be $Registry
-            $reference.Repository | Should -Be $Repository
-            $reference.Tag | Should -Be $Tag
-            $reference.FamiliarName | Should -Be $FamiliarName
-            $reference.Reference | Should -Be $Reference
-            $reference.Original | Should -Be $Name
+            $parsed = ConvertTo-ImageReference -Name $Name
+            $parsed.Registry | Should -Be $Registry
+            $parsed.Repository | Should -Be $Repository
+            $parsed.Tag | Should -Be $Tag
+            $parsed.FamiliarName | Should -Be $FamiliarName
+            $parsed.Reference | Should -Be $Reference
+            $parsed.Original | Should -Be $Name
         }
     }
 

@@ -83,18 +83,60 @@ public sealed class GetImageIdentityTests
     }
 
     [Fact]
-    public void Invalid_names_are_errors_without_any_engine_call()
+    public void A_run_of_only_invalid_names_still_contacts_the_engine_first_and_fails_as_a_run()
     {
+        // Changed on purpose (issue: a scheduled inventory never loses data): the engine is contacted in
+        // BeginProcessing, before any input, so even a run of invalid names stops with EngineUnreachable when the
+        // engine is down. Invalid names against a live engine are item errors (GetImageIdentityEngineTests).
         using var session = new PowerShellSession();
 
-        // No engine listens there: reaching for it would be a terminating EngineUnreachable error.
-        var result = session.Invoke("'Not Valid', '', 'UPPER' | Get-ImageIdentity -DockerHost $args[0]", NoEngine);
+        var result = session.Invoke("try { 'Not Valid', '', 'UPPER' | Get-ImageIdentity -DockerHost $args[0] } catch { 'caught'; $_ }", NoEngine);
 
-        Assert.Null(result.TerminatingError);
-        Assert.Equal(3, result.Errors.Count);
-        Assert.All(result.Errors, e => Assert.Equal("InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand", e.FullyQualifiedErrorId));
-        Assert.Equal(new object[] { "Not Valid", "", "UPPER" }, result.Errors.Select(e => e.TargetObject).ToArray());
-        Assert.All(result.Errors, e => Assert.StartsWith($"'{e.TargetObject}' is not a valid image reference: ", e.ToString(), StringComparison.Ordinal));
+        Assert.Empty(result.Errors);
+        Assert.Equal("caught", result.Output[0].BaseObject);
+        var error = Assert.IsType<ErrorRecord>(result.Output[1].BaseObject);
+        Assert.Equal("EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+    }
+
+    [Theory]
+    [InlineData("Get-ImageIdentity -All -DockerHost $args[0] | Export-Csv -LiteralPath $args[1] -NoTypeInformation")]
+    [InlineData("Get-ImageIdentity nginx, team/app:1.0 -DockerHost $args[0] | Export-Csv -LiteralPath $args[1] -NoTypeInformation")]
+    [InlineData("'nginx', 'team/app:1.0' | Get-ImageIdentity -DockerHost $args[0] | Export-Csv -LiteralPath $args[1] -NoTypeInformation")]
+    [InlineData("[pscustomobject]@{ Image = 'nginx' } | Get-ImageIdentity -DockerHost $args[0] | Export-Csv -LiteralPath $args[1] -NoTypeInformation")]
+    public void An_unreachable_engine_stops_the_pipeline_before_Export_Csv_opens_its_file(string script)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "imgtrack-kept-" + Guid.NewGuid().ToString("N") + ".csv");
+        System.IO.File.WriteAllText(path, "\"Name\"\n\"yesterday\"\n");
+        try
+        {
+            using var session = new PowerShellSession();
+
+            var result = session.Invoke(script, NoEngine, path);
+
+            // A cmdlet's terminating error stops this pipeline; the hosted script goes on and records it as an error.
+            Assert.Empty(result.Output);
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+            Assert.Equal("\"Name\"\n\"yesterday\"\n", System.IO.File.ReadAllText(path));
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_relative_unix_socket_path_is_read_against_the_current_location_and_named_whole_in_the_error()
+    {
+        using var session = new PowerShellSession();
+        var folder = System.IO.Path.GetTempPath();
+
+        var result = session.Invoke("Set-Location -LiteralPath $args[0]; try { Get-ImageIdentity -All -DockerHost 'unix://imgtrack-rel/x.sock' } catch { $_ }", folder);
+
+        var error = Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
+        Assert.Equal("EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+        var expected = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), "imgtrack-rel", "x.sock");
+        Assert.True(error.Exception.Message.Contains($"'{expected}'", StringComparison.Ordinal), error.Exception.Message);
     }
 
     [Fact]

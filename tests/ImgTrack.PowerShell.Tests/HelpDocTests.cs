@@ -92,6 +92,12 @@ public sealed class HelpDocTests
         }
     }
 
+    // Commands whose examples need more than the module: an engine, input files the example assumes, a remote host.
+    private static readonly HashSet<string> s_needsMoreThanTheModule = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Get-ImageIdentity", "Import-Csv", "Get-Content", "Import-Clixml", "Invoke-Command", "Register-ScheduledTask",
+    };
+
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
@@ -117,13 +123,17 @@ public sealed class HelpDocTests
 
         using var session = new PowerShellSession();
         var commands = ast.FindAll(a => a is CommandAst, true).Cast<CommandAst>().Select(c => c.GetCommandName()).Where(n => n is not null).Distinct().ToList();
-        var available = commands.All(n => session.Invoke("[bool](Get-Command -Name $args[0] -ErrorAction SilentlyContinue)", n).BaseObjects.Single() is true);
-        if (!available || commands.Contains("Get-ImageIdentity", StringComparer.OrdinalIgnoreCase))
+        var kinds = commands.Select(n => session.Invoke("(Get-Command -Name $args[0] -ErrorAction SilentlyContinue).CommandType", n).BaseObjects.SingleOrDefault()).ToList();
+        if (kinds.Any(k => k is null or CommandTypes.Application)
+            || commands.Any(n => s_needsMoreThanTheModule.Contains(n!)))
         {
-            return; // Needs an engine or a module the hosted engine lacks (Utility): parsing is all we can check here.
+            return; // Needs an engine, a program (kubectl), a remote host or input files of its own: parsing is all we can check here.
         }
 
+        var folder = Directory.CreateTempSubdirectory("imgtrack-example-");
+        session.Invoke("Set-Location -LiteralPath $args[0]", folder.FullName).ThrowIfErrors();
         var result = session.Invoke(code);
+        folder.Delete(recursive: true);
         Assert.Null(result.TerminatingError);
         var unexpected = result.Errors.Where(e => !code.Contains("-ErrorVariable", StringComparison.Ordinal)).ToList();
         Assert.True(unexpected.Count == 0, string.Join(Environment.NewLine, unexpected.Select(e => $"{e.FullyQualifiedErrorId}: {e}")));

@@ -90,7 +90,7 @@ public static class EndpointResolver
     private static EngineEndpoint FromHost(string host, string source, EngineEnvironment environment, string configDirectory)
     {
         var tls = TlsFromEnvironment(environment, configDirectory);
-        var address = ParseHost(host, source, tls is not null);
+        var address = ParseHost(host, source, tls is not null, environment.WorkingDirectory);
 
         // TLS settings only mean something for TCP; the CLI ignores them for sockets and pipes.
         return new EngineEndpoint(address, source, address.Scheme == "tcp" ? tls : null);
@@ -109,8 +109,9 @@ public static class EndpointResolver
     }
 
     /// <summary>Parses a host as the CLI's <c>ParseHost</c> does: a bare <c>host:port</c> is TCP, a TCP host
-    /// without a port gets 2375 (2376 with TLS), an empty unix path is the default socket.</summary>
-    internal static Uri ParseHost(string host, string source, bool tls)
+    /// without a port gets 2375 (2376 with TLS), an empty unix path is the default socket, and a relative unix path
+    /// (<c>unix://tmp/docker.sock</c>: the CLI dials <c>tmp/docker.sock</c>) is read against <paramref name="workingDirectory"/>.</summary>
+    internal static Uri ParseHost(string host, string source, bool tls, string? workingDirectory = null)
     {
         var separator = host.IndexOf("://", StringComparison.Ordinal);
         var scheme = separator < 0 ? "tcp" : host.Substring(0, separator).ToLowerInvariant();
@@ -119,7 +120,15 @@ public static class EndpointResolver
         switch (scheme)
         {
             case "unix":
-                return new Uri("unix://" + (rest.Length == 0 ? "/var/run/docker.sock" : rest));
+                if (rest.Length == 0)
+                {
+                    return new Uri(DefaultUnixEndpoint);
+                }
+
+                // Rooted paths stay as written; a relative one is the CLI's relative path, made absolute here so the
+                // error can name the file that was tried.
+                var socket = Path.IsPathRooted(rest) ? rest : Path.GetFullPath(Path.Combine(workingDirectory ?? Environment.CurrentDirectory, rest));
+                return new Uri("unix://" + socket);
 
             case "npipe":
                 // The CLI writes npipe:////./pipe/name; Docker.DotNet wants npipe://./pipe/name.

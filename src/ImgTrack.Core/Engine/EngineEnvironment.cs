@@ -16,18 +16,30 @@ public sealed class EngineEnvironment
     /// <param name="getVariable">Returns an environment variable's value, or null when it is not set.</param>
     /// <param name="homeDirectory">The user's home folder (the docker CLI's <c>~</c>).</param>
     /// <param name="isWindows">True on Windows, where the default endpoint is a named pipe.</param>
-    public EngineEnvironment(Func<string, string?> getVariable, string homeDirectory, bool isWindows)
+    /// <param name="workingDirectory">The folder a relative unix socket path is read against; null for the process's.</param>
+    public EngineEnvironment(Func<string, string?> getVariable, string homeDirectory, bool isWindows, string? workingDirectory = null)
     {
         _getVariable = getVariable ?? throw new ArgumentNullException(nameof(getVariable));
         HomeDirectory = homeDirectory ?? throw new ArgumentNullException(nameof(homeDirectory));
         IsWindows = isWindows;
+        WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
     }
 
     /// <summary>The process's real environment.</summary>
-    public static EngineEnvironment Current => new(
+    public static EngineEnvironment Current => ForWorkingDirectory(null);
+
+    /// <summary>
+    /// The process's real environment, with relative socket paths read against <paramref name="workingDirectory"/>:
+    /// PowerShell's current location, which is not the process's current directory.
+    /// </summary>
+    public static EngineEnvironment ForWorkingDirectory(string? workingDirectory) => new(
         Environment.GetEnvironmentVariable,
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
-        RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
+        RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
+        workingDirectory);
+
+    /// <summary>The folder a relative unix socket path (<c>unix://tmp/docker.sock</c>) is read against.</summary>
+    public string WorkingDirectory { get; }
 
     /// <summary>The user's home folder.</summary>
     public string HomeDirectory { get; }

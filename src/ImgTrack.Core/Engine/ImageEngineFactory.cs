@@ -13,6 +13,12 @@ public static class ImageEngineFactory
     /// <exception cref="EngineConfigurationException">The settings name no usable endpoint, or TLS material is missing or unreadable.</exception>
     public static IImageEngine Create(string? dockerHost) => Create(EndpointResolver.Resolve(dockerHost), new EngineOptions());
 
+    /// <summary>As <see cref="Create(string?)"/>, reading a relative unix socket path against <paramref name="workingDirectory"/>
+    /// (PowerShell's current location).</summary>
+    /// <exception cref="EngineConfigurationException">The settings name no usable endpoint, or TLS material is missing or unreadable.</exception>
+    public static IImageEngine Create(string? dockerHost, string? workingDirectory) =>
+        Create(EndpointResolver.Resolve(dockerHost, EngineEnvironment.ForWorkingDirectory(workingDirectory)), new EngineOptions());
+
     /// <summary>Opens a client for a resolved endpoint. No connection is made until the first call.</summary>
     /// <exception cref="EngineConfigurationException">TLS material is missing or unreadable.</exception>
     public static IImageEngine Create(EngineEndpoint endpoint, EngineOptions? options = null)

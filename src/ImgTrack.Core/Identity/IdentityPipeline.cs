@@ -22,19 +22,18 @@ public sealed class IdentityPipeline : IDisposable
     /// <summary>Pending outcomes allowed per concurrent request: a slow image does not stall the ones behind it.</summary>
     public const int WindowPerRequest = 4;
 
-    private readonly Func<ImageIdentityCollector> _connect;
+    private readonly ImageIdentityCollector _collector;
     private readonly OrderedWorkQueue<IdentityOutcome> _queue;
     private readonly CancellationToken _cancellationToken;
-    private ImageIdentityCollector? _collector;
 
     /// <summary>Creates a pipeline.</summary>
-    /// <param name="connect">Opens the engine; called once, on the calling thread, when the first input needs the engine
-    /// (a run of invalid names never connects).</param>
+    /// <param name="collector">The engine, connected before the first input (a run that cannot reach it fails before
+    /// any input or output).</param>
     /// <param name="throttleLimit">How many engine requests run at once.</param>
     /// <param name="cancellationToken">Goes into every engine request.</param>
-    public IdentityPipeline(Func<ImageIdentityCollector> connect, int throttleLimit, CancellationToken cancellationToken)
+    public IdentityPipeline(ImageIdentityCollector collector, int throttleLimit, CancellationToken cancellationToken)
     {
-        _connect = connect ?? throw new ArgumentNullException(nameof(connect));
+        _collector = collector ?? throw new ArgumentNullException(nameof(collector));
         _queue = new OrderedWorkQueue<IdentityOutcome>(throttleLimit, throttleLimit * WindowPerRequest, cancellationToken);
         _cancellationToken = cancellationToken;
     }
@@ -64,8 +63,7 @@ public sealed class IdentityPipeline : IDisposable
         }
         else
         {
-            var collector = Collector();
-            _queue.Add(token => collector.ResolveAsync(input, token));
+            _queue.Add(token => _collector.ResolveAsync(input, token));
         }
 
         foreach (var outcome in Completed())
@@ -77,7 +75,7 @@ public sealed class IdentityPipeline : IDisposable
     /// <summary>Lists every image in one call and adds each; returns outcomes as they become ready, in list order.</summary>
     public IEnumerable<IdentityOutcome> AddAll()
     {
-        var collector = Collector();
+        var collector = _collector;
         var images = collector.ListAsync(_cancellationToken).GetAwaiter().GetResult();
         Listed = images.Count;
         foreach (var image in images)
@@ -106,8 +104,6 @@ public sealed class IdentityPipeline : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _queue.Dispose();
-
-    private ImageIdentityCollector Collector() => _collector ??= _connect();
 
     private IEnumerable<IdentityOutcome> MakeRoom()
     {

@@ -43,7 +43,7 @@ public sealed class ImageIdentityCollector
 
         return await InspectAsync(
             input.Text,
-            details => input.Kind == ImageInputKind.Name
+            details => input.Kind == ImageInputKind.Name && !FoundByIdPrefix(input, details)
                 ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info, _collectedAt)
                 : ImageIdentityBuilder.ForImage(input.Text, details, _info, _collectedAt),
             cancellationToken).ConfigureAwait(false);
@@ -67,6 +67,30 @@ public sealed class ImageIdentityCollector
             image.Id,
             details => ImageIdentityBuilder.ForImage(null, details, _info, _collectedAt),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// True when the engine found a name-shaped input by image ID prefix rather than by name: a short hex string such as
+    /// <c>52f6</c> is a valid repository name too, and the engine, finding no such tag, takes it as an ID prefix
+    /// (moby <c>daemon/images/image.go</c> <c>GetImage</c>). Its name parts must then come from the image's own tags,
+    /// not from <c>docker.io/library/52f6:latest</c>, which does not exist.
+    /// </summary>
+    private static bool FoundByIdPrefix(ImageInput input, ImageDetails details)
+    {
+        if (!ImageInput.IsLowerHex(input.Text) || !details.Id.StartsWith(ImageInput.Sha256Prefix + input.Text, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var tag in details.RepoTags)
+        {
+            if (ImageReference.TryParse(tag, out var tagged) && tagged.Reference == input.Reference!.Reference)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task<IdentityOutcome> InspectAsync(string input, Func<ImageDetails, ImageIdentity> build, CancellationToken cancellationToken)

@@ -29,7 +29,8 @@ public sealed class ImageInput
     public const int MinimumShortIdLength = 12;
 
     private const int FullIdLength = 64;
-    private const string Sha256Prefix = "sha256:";
+    /// <summary>The algorithm prefix of every image ID the engines report.</summary>
+    internal const string Sha256Prefix = "sha256:";
 
     private ImageInput(string text, ImageInputKind kind, ImageReference? reference, FormatException? error)
     {
@@ -93,7 +94,13 @@ public sealed class ImageInput
             return false;
         }
 
-        foreach (var c in hex)
+        return IsLowerHex(hex);
+    }
+
+    /// <summary>True when <paramref name="text"/> is non-empty and only lowercase hex digits.</summary>
+    internal static bool IsLowerHex(string text)
+    {
+        foreach (var c in text)
         {
             // Engines print IDs in lowercase; an uppercase string is a (broken) name, not an ID.
             if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
@@ -102,6 +109,6 @@ public sealed class ImageInput
             }
         }
 
-        return true;
+        return text.Length > 0;
     }
 }

@@ -35,6 +35,10 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private const string AllSet = "All";
     private const string EngineUnreachableErrorId = "EngineUnreachable";
     private const string InvalidEngineConfigurationErrorId = "InvalidEngineConfiguration";
+    private const string EngineProtocolErrorId = "EngineProtocolError";
+
+    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
+    private static readonly string?[] s_nullItem = { null };
 
     // How many images the -All warning names before it only counts.
     private const int WarningNameLimit = 20;
@@ -57,7 +61,9 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [Alias("Image", "ImageName")]
+    [AllowNull]
     [AllowEmptyString]
+    [AllowEmptyCollection]
     [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
@@ -86,7 +92,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         base.BeginProcessing();
         _collectedAt = UtcTimestamp.Now;
-        _pipeline = new IdentityPipeline(Connect, ThrottleLimit, CancellationToken);
+
+        // Everything that can fail for the whole run happens here, before the first input and before any command
+        // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
+        // terminating error and leaves yesterday's inventory as it was.
+        _pipeline = new IdentityPipeline(Connect(), ThrottleLimit, CancellationToken);
         _showProgress = ProgressPolicy.ShouldShowProgress(
             Environment.UserInteractive,
             Host?.Name,
@@ -101,7 +111,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             case NameSet:
                 _progress ??= new ProgressThrottle(s_namesProgressDelay);
-                foreach (var text in Name)
+                foreach (var text in Name ?? s_nullItem)
                 {
                     Write(_pipeline!.Add(text));
                 }
@@ -224,12 +234,12 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         WriteProgress(record);
     }
 
-    // Opens the engine on first need (a run of invalid names never connects) and says what it is with -Verbose.
+    // Opens the engine and asks who it is (the version handshake), and says what it is with -Verbose.
     private ImageIdentityCollector Connect()
     {
         try
         {
-            _engine = ImageEngineFactory.Create(DockerHost);
+            _engine = ImageEngineFactory.Create(DockerHost, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
         }
         catch (EngineConfigurationException ex)
         {
@@ -262,6 +272,13 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(ex, EngineUnreachableErrorId, ErrorCategory.ConnectionError, _engine?.Endpoint ?? DockerHost));
             throw; // ThrowTerminatingError never returns.
+        }
+        catch (EngineRequestException ex)
+        {
+            // Only run-wide requests (the handshake, the -All list) get here: per-image answers are outcomes. The
+            // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
+            ThrowTerminatingError(new ErrorRecord(ex, EngineProtocolErrorId, ErrorCategory.ProtocolError, _engine?.Endpoint ?? DockerHost));
+            throw;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {

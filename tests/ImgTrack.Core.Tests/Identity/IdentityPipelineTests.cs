@@ -17,7 +17,7 @@ public sealed class IdentityPipelineTests
     // Feeds inputs one at a time as a cmdlet's ProcessRecord would, then drains as EndProcessing does.
     private static List<IdentityOutcome> Run(RecordedEngine engine, IEnumerable<string> inputs, int throttleLimit = 8, Action<IdentityPipeline>? observe = null)
     {
-        using var pipeline = new IdentityPipeline(() => Collector(engine), throttleLimit, CancellationToken.None);
+        using var pipeline = new IdentityPipeline(Collector(engine), throttleLimit, CancellationToken.None);
         var written = new List<IdentityOutcome>();
         foreach (var input in inputs)
         {
@@ -44,15 +44,32 @@ public sealed class IdentityPipelineTests
     }
 
     [Fact]
-    public void An_invalid_name_makes_no_engine_call_and_a_run_of_them_never_connects()
+    public void An_invalid_name_makes_no_engine_call()
     {
-        var connects = 0;
-        using var pipeline = new IdentityPipeline(() => { connects++; throw new InvalidOperationException("must not connect"); }, 4, CancellationToken.None);
+        // The engine is connected before the first input (a failed run must stop before Export-Csv opens its file),
+        // so a run of invalid names has connected; it still sends no request for them.
+        var engine = RecordedEngine.Dockerd2010();
+        using var pipeline = new IdentityPipeline(Collector(engine), 4, CancellationToken.None);
 
         var outcomes = pipeline.Add("Not Valid").Concat(pipeline.Add("-leading-dash")).Concat(pipeline.Drain()).ToList();
 
-        Assert.Equal(0, connects);
+        Assert.Empty(engine.InspectCalls);
         Assert.All(outcomes, o => Assert.Equal(IdentityError.InvalidImageReference, o.Error));
+    }
+
+    [Theory]
+    [InlineData("e7eb")]
+    [InlineData("e7eb717d")]
+    [InlineData("e7eb717d3ec")]
+    public void A_short_hex_name_the_engine_finds_by_ID_prefix_takes_its_name_parts_from_the_image(string prefix)
+    {
+        var engine = RecordedEngine.Dockerd2010();
+
+        var identity = Assert.Single(Run(engine, new[] { prefix })).Identity!;
+
+        Assert.Equal(Recorded.SoloId, identity.ImageId);
+        Assert.Equal(prefix, identity.Name);
+        Assert.Equal("docker.io/library/solo:latest", identity.Reference);
     }
 
     [Theory]
@@ -74,7 +91,7 @@ public sealed class IdentityPipelineTests
     public void All_lists_once_and_inspects_each_listed_image_in_list_order()
     {
         var engine = RecordedEngine.Dockerd2010();
-        using var pipeline = new IdentityPipeline(() => Collector(engine), 8, CancellationToken.None);
+        using var pipeline = new IdentityPipeline(Collector(engine), 8, CancellationToken.None);
 
         var outcomes = pipeline.AddAll().Concat(pipeline.Drain()).ToList();
 
@@ -93,7 +110,7 @@ public sealed class IdentityPipelineTests
         var inputs = new[] { "solo", "team/app:1.0", "127.0.0.1:5731/team/app:1.0", "127.0.0.1:5731/other/app:2.0", Recorded.UntaggedId };
         var gates = inputs.ToDictionary(i => i, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         engine.BeforeInspect = (name, token) => gates[name].Task.WaitAsync(token);
-        using var pipeline = new IdentityPipeline(() => Collector(engine), 8, CancellationToken.None);
+        using var pipeline = new IdentityPipeline(Collector(engine), 8, CancellationToken.None);
 
         var early = inputs.SelectMany(pipeline.Add).ToList();
         Assert.Empty(early); // nothing is ready yet
@@ -115,7 +132,7 @@ public sealed class IdentityPipelineTests
         var engine = RecordedEngine.Dockerd2010();
         var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         engine.BeforeInspect = (name, token) => name == "team/app:1.0" ? slow.Task.WaitAsync(token) : Task.CompletedTask;
-        using var pipeline = new IdentityPipeline(() => Collector(engine), 8, CancellationToken.None);
+        using var pipeline = new IdentityPipeline(Collector(engine), 8, CancellationToken.None);
 
         var first = pipeline.Add("solo").ToList();
         var second = pipeline.Add("team/app:1.0").ToList();
@@ -202,7 +219,7 @@ public sealed class IdentityPipelineTests
             return Task.Delay(Timeout.Infinite, token);
         };
         using var cancellation = new CancellationTokenSource();
-        using var pipeline = new IdentityPipeline(() => Collector(engine), 4, cancellation.Token);
+        using var pipeline = new IdentityPipeline(Collector(engine), 4, cancellation.Token);
         foreach (var _ in Enumerable.Range(0, 10).SelectMany(i => pipeline.Add("solo")))
         {
         }
