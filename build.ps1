@@ -59,6 +59,17 @@ function Invoke-Native {
     }
 }
 
+# How to start this same PowerShell again: its own executable, or 'dotnet pwsh.dll' when it runs as the local dotnet
+# tool (dotnet pwsh), whose process is dotnet itself.
+function Get-PwshCommandLine {
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+
+    @($process)
+}
+
 function Assert-StagedModule {
     if (-not (Test-Path -LiteralPath $Manifest)) {
         throw "The staged module $Manifest does not exist. Run the Build task first."
@@ -176,7 +187,8 @@ Import-Module -Name '$pester'
     # Only the modules that ship with this pwsh: nothing installed by hand can help or hurt.
     $env:PSModulePath = Join-Path $PSHOME 'Modules'
     try {
-        & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $command
+        $pwsh = Get-PwshCommandLine
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $command | Out-Host
         $exitCode = $LASTEXITCODE
     }
     finally {

@@ -1,40 +1,20 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Twin in intent of the hosted-engine xUnit tests for Get-ImageIdentity (tests/ImgTrack.PowerShell.Tests) and the
-# CSV contract tests. The engine scenario needs DOCKER_HOST pointing at a Docker engine, the docker CLI and tar,
-# and a registry in IMGTRACK_TEST_REGISTRY (host:port, e.g. 127.0.0.1:5000) for the pushed-image part.
+# CSV contract tests. The engine scenarios start their own private dockerd and registry (the same fixture as the xUnit
+# tests, through tests/TestSupport); they skip, saying why, only where that engine cannot run and CI does not demand it.
 
 BeforeDiscovery {
-    $script:engineSkipReason = $null
-    if (-not $env:DOCKER_HOST) {
-        $script:engineSkipReason = 'DOCKER_HOST is not set: point it at a Docker engine to run the engine scenario.'
-    }
-    elseif (-not (Get-Command -Name docker -CommandType Application -ErrorAction SilentlyContinue)) {
-        $script:engineSkipReason = 'the docker CLI is not on PATH.'
-    }
-    elseif (-not (Get-Command -Name tar -CommandType Application -ErrorAction SilentlyContinue)) {
-        $script:engineSkipReason = 'tar is not on PATH (it builds the test image).'
-    }
-
-    $script:registrySkipReason = $script:engineSkipReason
-    if (-not $script:registrySkipReason -and -not $env:IMGTRACK_TEST_REGISTRY) {
-        $script:registrySkipReason = 'IMGTRACK_TEST_REGISTRY (host:port of a registry the engine may push to) is not set.'
-    }
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/ImgTrack.TestSupport.psm1') -Force
+    $script:engineSkipReason = Get-TestEngineSkipReason
 
     # Context -Skip takes no reason, so say it once here.
-    if ($script:engineSkipReason) { Write-Host "Get-ImageIdentity engine scenario skipped: $script:engineSkipReason" }
-    elseif ($script:registrySkipReason) { Write-Host "Get-ImageIdentity registry scenario skipped: $script:registrySkipReason" }
+    if ($script:engineSkipReason) { Write-Host "Get-ImageIdentity engine scenarios skipped: $script:engineSkipReason" }
 }
 
 BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/ImgTrack.TestSupport.psm1') -Force
     Import-Module -Name (Join-Path $PSScriptRoot '../out/ImgTrack/ImgTrack.psd1') -Force -ErrorAction Stop
     $script:missingEngine = if ($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') { 'npipe:////./pipe/imgtrack_no_such_engine' } else { 'unix:///nonexistent/imgtrack/docker.sock' }
-
-    # Runs the docker CLI and fails the test when it fails.
-    function Invoke-Docker {
-        $output = & docker @args 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "docker $($args -join ' ') failed: $output" }
-        $output
-    }
 }
 
 AfterAll {
@@ -64,15 +44,21 @@ Describe 'Get-ImageIdentity' {
         }
     }
 
-    Context 'Names that are not image names' {
-        It 'Should write InvalidImageReference for each bad name from an Import-Csv Image column, without contacting the engine' {
+    Context 'Names that are not image names, with no engine' {
+        It 'Should fail the run with EngineUnreachable before reading any input, even when every name is invalid' {
+            # On purpose: the engine is contacted before the first input, so that a run that cannot work stops before
+            # Export-Csv opens its file. Invalid names against a live engine are item errors (engine scenario below).
             $path = Join-Path $TestDrive 'bad.csv'
             Set-Content -LiteralPath $path -Value @('Image,Owner', 'Nginx,web', 'my_registry.io/app,api')
-            $identities = Import-Csv -LiteralPath $path | Get-ImageIdentity -DockerHost $script:missingEngine -ErrorAction SilentlyContinue -ErrorVariable failures
-            $identities | Should -BeNullOrEmpty
-            $failures.FullyQualifiedErrorId | Should -Be @('InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand', 'InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand')
-            $failures.TargetObject | Should -Be @('Nginx', 'my_registry.io/app')
-            $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            { Import-Csv -LiteralPath $path | Get-ImageIdentity -DockerHost $script:missingEngine } |
+                Should -Throw -ErrorId 'EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand'
+        }
+
+        It 'Should leave the file of an Export-Csv downstream untouched when the engine is down' {
+            $path = Join-Path $TestDrive 'inventory.csv'
+            Set-Content -LiteralPath $path -Value 'yesterday' -NoNewline
+            try { Get-ImageIdentity -All -DockerHost $script:missingEngine | Export-Csv -LiteralPath $path } catch { $_.FullyQualifiedErrorId | Should -BeLike 'EngineUnreachable,*' }
+            Get-Content -Raw -LiteralPath $path | Should -BeExactly 'yesterday'
         }
     }
 
@@ -102,19 +88,20 @@ Describe 'Get-ImageIdentity' {
 
     Context 'Engine scenario' -Skip:([bool]$script:engineSkipReason) {
         BeforeAll {
+            $script:engine = Start-TestEngine
+            $script:savedDockerHost = $env:DOCKER_HOST
+            $env:DOCKER_HOST = $script:engine.DockerHost
             $script:tag = 'imgtrack-pester/app:{0}' -f ([guid]::NewGuid().ToString('N').Substring(0, 12))
-            $rootfs = Join-Path $TestDrive 'rootfs'
-            $null = New-Item -ItemType Directory -Path $rootfs
-            Set-Content -LiteralPath (Join-Path $rootfs 'hello.txt') -Value $script:tag
-            $tarball = Join-Path $TestDrive 'rootfs.tar'
-            & tar -C $rootfs -cf $tarball .
-            if ($LASTEXITCODE -ne 0) { throw 'tar failed' }
-            $null = Invoke-Docker import $tarball $script:tag
-            $script:imageId = (Invoke-Docker image inspect --format '{{.Id}}' $script:tag | Select-Object -First 1).Trim()
+            $script:imageId = New-TestImage -Engine $script:engine -Name $script:tag
+            $script:pushed = '{0}/imgtrack-pester/app:{1}' -f $script:engine.RegistryAddress, ([guid]::NewGuid().ToString('N').Substring(0, 12))
+            $null = New-TestImage -Engine $script:engine -Name $script:pushed
+            $null = Invoke-TestDocker $script:engine push $script:pushed
+            $script:repoDigest = (Invoke-TestDocker $script:engine image inspect --format '{{index .RepoDigests 0}}' $script:pushed | Select-Object -First 1).Trim()
         }
 
         AfterAll {
-            if ($script:tag) { & docker image rm -f $script:tag 2>&1 | Out-Null }
+            $env:DOCKER_HOST = $script:savedDockerHost
+            Stop-TestEngine $script:engine
         }
 
         It 'Should identify a never-pushed image by its image ID and warn about it' {
@@ -134,6 +121,15 @@ Describe 'Get-ImageIdentity' {
             (Get-ImageIdentity -Name $script:imageId.Substring(7, 12) -WarningAction SilentlyContinue).ImageId | Should -Be $script:imageId
         }
 
+        It 'Should take the name parts of an image found by a <_>-digit ID prefix from its tag' -ForEach @(4, 8) {
+            $prefix = $script:imageId.Substring(7, $_)
+            $identity = Get-ImageIdentity -Name $prefix -WarningAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable failures
+            if ($failures) { Set-ItResult -Inconclusive -Because "another image shares the prefix $prefix" ; return }
+            $identity.Name | Should -Be $prefix
+            $identity.ImageId | Should -Be $script:imageId
+            $identity.Reference | Should -Be (ConvertTo-ImageReference $script:tag).Reference
+        }
+
         It 'Should list the image with -All' {
             $all = Get-ImageIdentity -All -WarningAction SilentlyContinue
             $all.ImageId | Should -Contain $script:imageId
@@ -146,6 +142,18 @@ Describe 'Get-ImageIdentity' {
             $failures[0].TargetObject | Should -Be 'imgtrack-pester/missing:none'
         }
 
+        It 'Should write one result per input in input order, $null and invalid names included' {
+            # Errors merged into the output stream keep their place among the objects.
+            $results = @($script:tag, $null, 'Not Valid', '', $script:imageId | Get-ImageIdentity -ErrorAction Continue -WarningAction SilentlyContinue 2>&1)
+            $results.Count | Should -Be 5
+            $results[0].ImageId | Should -Be $script:imageId
+            $results[1].FullyQualifiedErrorId | Should -Be 'InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand'
+            $results[2].FullyQualifiedErrorId | Should -Be 'InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand'
+            $results[2].TargetObject | Should -Be 'Not Valid'
+            $results[3].FullyQualifiedErrorId | Should -Be 'InvalidImageReference,ImgTrack.Commands.GetImageIdentityCommand'
+            $results[4].ImageId | Should -Be $script:imageId
+        }
+
         It 'Should export clean CSV cells for real identities' {
             $path = Join-Path $TestDrive 'engine.csv'
             Get-ImageIdentity -Name $script:tag -WarningAction SilentlyContinue | Export-Csv -LiteralPath $path -NoTypeInformation
@@ -154,24 +162,6 @@ Describe 'Get-ImageIdentity' {
             $row.Created | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$'
             $row.CollectedAt | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$'
             Get-Content -LiteralPath $path -Raw | Should -Not -Match 'System\.|ImgTrack\.'
-        }
-    }
-
-    Context 'Engine scenario with a registry' -Skip:([bool]$script:registrySkipReason) {
-        BeforeAll {
-            $script:pushed = '{0}/imgtrack-pester/app:{1}' -f $env:IMGTRACK_TEST_REGISTRY, ([guid]::NewGuid().ToString('N').Substring(0, 12))
-            $rootfs = Join-Path $TestDrive 'rootfs-pushed'
-            $null = New-Item -ItemType Directory -Path $rootfs
-            Set-Content -LiteralPath (Join-Path $rootfs 'hello.txt') -Value $script:pushed
-            $tarball = Join-Path $TestDrive 'rootfs-pushed.tar'
-            & tar -C $rootfs -cf $tarball .
-            $null = Invoke-Docker import $tarball $script:pushed
-            $null = Invoke-Docker push $script:pushed
-            $script:repoDigest = (Invoke-Docker image inspect --format '{{index .RepoDigests 0}}' $script:pushed | Select-Object -First 1).Trim()
-        }
-
-        AfterAll {
-            if ($script:pushed) { & docker image rm -f $script:pushed 2>&1 | Out-Null }
         }
 
         It 'Should track a pushed image by its repo digest' {
@@ -187,6 +177,13 @@ Describe 'Get-ImageIdentity' {
             $path = Join-Path $TestDrive 'pushed.csv'
             $copy | Export-Csv -LiteralPath $path -NoTypeInformation
             (Import-Csv -LiteralPath $path).RepoDigests | Should -Be $script:repoDigest
+        }
+
+        It 'Should answer a registry port given as -DockerHost with the terminating error EngineProtocolError naming it' {
+            $endpoint = 'tcp://{0}' -f $script:engine.RegistryAddress
+            $thrown = { Get-ImageIdentity -All -DockerHost $endpoint } | Should -Throw -ErrorId 'EngineProtocolError,ImgTrack.Commands.GetImageIdentityCommand' -PassThru
+            $thrown.CategoryInfo.Category | Should -Be 'ProtocolError'
+            $thrown.Exception.Message | Should -BeLike "*$endpoint*"
         }
     }
 }

@@ -92,6 +92,22 @@ public sealed class HelpDocTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Every_error_ID_the_cmdlet_can_write_is_named_in_its_help(string cmdlet)
+    {
+        // Error IDs are declared as ErrorId constants or as nameof(resource key) where an ErrorRecord is made.
+        var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "ImgTrack", "Commands", cmdlet.Replace("-", string.Empty, StringComparison.Ordinal) + "Command.cs"));
+        var ids = Regex.Matches(source, @"ErrorId\s*=\s*""(?<id>\w+)""").Select(m => m.Groups["id"].Value)
+            .Concat(Regex.Matches(source, @"(?:ErrorRecord|WriteItemError)\([^;]*?nameof\(\w+Strings\.(?<id>\w+)\)").Select(m => m.Groups["id"].Value))
+            .Distinct()
+            .ToList();
+        var doc = Doc(cmdlet);
+
+        Assert.True(cmdlet != "Get-ImageIdentity" || ids.Count >= 6, "expected at least six error IDs in " + cmdlet + ": " + string.Join(", ", ids));
+        Assert.All(ids, id => Assert.Contains("`" + id + "`", doc, StringComparison.Ordinal));
+    }
+
     // Commands whose examples need more than the module: an engine, input files the example assumes, a remote host.
     private static readonly HashSet<string> s_needsMoreThanTheModule = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -133,4 +133,29 @@ function New-TestImage {
     }
 }
 
-Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage
+<#
+.SYNOPSIS
+    Runs a script file in a fresh pwsh (this same PowerShell) as a scheduled task would: -NoProfile -NonInteractive -File.
+    PSModulePath is only the staged module's folder and PowerShell's own modules, so 'Import-Module ImgTrack' by name
+    finds the staged module. Returns the exit code and the output lines.
+#>
+function Invoke-TestScript {
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [string[]] $ArgumentList = @()
+    )
+
+    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    $pwsh = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { @($process) }
+    $savedModulePath = $env:PSModulePath
+    $env:PSModulePath = (Join-Path $script:RepoRoot 'out') + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
+    try {
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $Path @ArgumentList 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    }
+    finally {
+        $env:PSModulePath = $savedModulePath
+    }
+}
+
+Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage, Invoke-TestScript
