@@ -8,7 +8,7 @@ namespace ImgTrack.PowerShell.Tests;
 /// <summary>
 /// The CSV contract (issue 4, DESIGN.md): column order, and clean cells — ';'-joined lists and ISO 8601 UTC
 /// dates in every culture — both for local objects and for objects that went through remoting's
-/// serialization (a PSSerializer round trip at depth 1), with the text Export-Csv would write.
+/// serialization (a PSSerializer round trip at depth 1), in the files the real Export-Csv writes.
 /// </summary>
 public sealed class CsvContractTests
 {
@@ -31,10 +31,10 @@ public sealed class CsvContractTests
     private const string OtherHex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     // Builds one identity as Get-ImageIdentity would for a pushed image with two tags and two repo digests,
-    // created at a time with a sub-second part (Docker reports nanoseconds), then returns the Export-Csv
-    // header and cells of the object itself and of its remoting copy.
+    // created at a time with a sub-second part (Docker reports nanoseconds), then exports the object itself
+    // (local.csv) and its remoting copy (remote.csv) with Export-Csv, under the given culture.
     private const string BuildAndExport = @"
-param($columns, $cells, $culture)
+param($culture, $folder)
 [System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::GetCultureInfo($culture)
 $reference = $null
 $null = [ImgTrack.ImageReference]::TryParse('127.0.0.1:5000/team/app:1.0', [ref]$reference)
@@ -49,11 +49,9 @@ $identity = [ImgTrack.ImageIdentity]::new('127.0.0.1:5000/team/app:1.0', $refere
 $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($identity, 1))
 # A plain DateTime next to them: Export-Csv writes it in the culture's format, which proves the culture is in force.
 $control = [pscustomobject]@{ When = $created.UtcDateTime }
-, $columns.Invoke([psobject]$identity)
-, $cells.Invoke([psobject]$identity)
-, $columns.Invoke($copy)
-, $cells.Invoke($copy)
-, $cells.Invoke($control)
+$identity | Export-Csv -LiteralPath (Join-Path $folder 'local.csv') -NoTypeInformation
+$copy | Export-Csv -LiteralPath (Join-Path $folder 'remote.csv') -NoTypeInformation
+$control | Export-Csv -LiteralPath (Join-Path $folder 'control.csv') -NoTypeInformation
 ";
 
     public static TheoryData<string, bool> CulturesAndTransports() => new()
@@ -69,10 +67,10 @@ $control = [pscustomobject]@{ When = $created.UtcDateTime }
     public void Export_Csv_cells_are_semicolon_joined_lists_and_ISO_8601_UTC_dates(string culture, bool afterRemoting)
     {
         using var session = new PowerShellSession();
-        var result = session.Invoke(BuildAndExport, ExportCsvImitation.Columns, ExportCsvImitation.Cells, culture).ThrowIfErrors();
-        var offset = afterRemoting ? 2 : 0;
-        var row = ExportCsvImitation.Row((string[])result.Output[offset].BaseObject, (string[])result.Output[offset + 1].BaseObject);
-        var control = Assert.Single((string[])result.Output[4].BaseObject);
+        using var folder = new CsvFolder();
+        session.Invoke(BuildAndExport, culture, folder.Path).ThrowIfErrors();
+        var row = folder.Read(afterRemoting ? "remote.csv" : "local.csv").SingleRow;
+        var control = folder.Read("control.csv").SingleRow["When"];
 
         // (en-US puts a narrow no-break space before AM under ICU, so only the date part is compared.)
         Assert.StartsWith(culture == "de-DE" ? "17.11.2022 01:39:26" : "11/17/2022 1:39:26", control, StringComparison.Ordinal);
@@ -92,8 +90,11 @@ $control = [pscustomobject]@{ When = $created.UtcDateTime }
     public void Export_Csv_columns_of_an_identity_are_the_contract_order(string culture, bool afterRemoting)
     {
         using var session = new PowerShellSession();
-        var result = session.Invoke(BuildAndExport, ExportCsvImitation.Columns, ExportCsvImitation.Cells, culture).ThrowIfErrors();
-        Assert.Equal(ImageIdentityColumns, (string[])result.Output[afterRemoting ? 2 : 0].BaseObject);
+        using var folder = new CsvFolder();
+        session.Invoke(BuildAndExport, culture, folder.Path).ThrowIfErrors();
+        var csv = folder.Read(afterRemoting ? "remote.csv" : "local.csv");
+        Assert.Equal(ImageIdentityColumns, csv.Columns);
+        Assert.Equal(QuotedHeader(ImageIdentityColumns), csv.HeaderLine);
     }
 
     [Fact]
@@ -102,12 +103,18 @@ $control = [pscustomobject]@{ When = $created.UtcDateTime }
         // An instance made without running the parser: the column list is the type's adapted properties, which
         // is all Export-Csv looks at to write the header, and it must not wait for any particular name to parse.
         using var session = new PowerShellSession();
-        var result = session.Invoke(@"
-param($columns)
+        using var folder = new CsvFolder();
+        session.Invoke(@"
+param($path)
 $reference = [System.Runtime.CompilerServices.RuntimeHelpers]::GetUninitializedObject([ImgTrack.ImageReference])
-, $columns.Invoke([psobject]$reference)", ExportCsvImitation.Columns).ThrowIfErrors();
-        Assert.Equal(ImageReferenceColumns, (string[])result.Output[0].BaseObject);
+$reference | Export-Csv -LiteralPath $path -NoTypeInformation", folder.File("reference.csv")).ThrowIfErrors();
+        var csv = folder.Read("reference.csv");
+        Assert.Equal(ImageReferenceColumns, csv.Columns);
+        Assert.Equal(QuotedHeader(ImageReferenceColumns), csv.HeaderLine);
     }
+
+    /// <summary>The header line Export-Csv writes for these columns (PowerShell 7 quotes every field by default).</summary>
+    public static string QuotedHeader(string[] columns) => string.Join(",", columns.Select(c => $"\"{c}\""));
 
     [Fact]
     public void Without_ImgTrack_in_the_receiving_session_a_remote_list_cell_is_space_joined_and_the_documented_fix_restores_it()
@@ -126,16 +133,18 @@ $identity = [ImgTrack.ImageIdentity]::new('team/app:1.0', $null, 'sha256:" + Con
         }
 
         using var receiver = new PowerShellSession(importModule: false);
-        var result = receiver.Invoke(@"
-param($cells, $xml)
+        using var folder = new CsvFolder();
+        receiver.Invoke(@"
+param($xml, $folder)
 $copy = [System.Management.Automation.PSSerializer]::Deserialize($xml)
-, $cells.Invoke($copy)
+$copy | Export-Csv -LiteralPath (Join-Path $folder 'as-received.csv') -NoTypeInformation
 $fixed = $copy | ForEach-Object { $_.RepoDigests = @($_.RepoDigests) -join ';'; $_.RepoTags = @($_.RepoTags) -join ';'; $_ }
-, $cells.Invoke($fixed)", ExportCsvImitation.Cells, xml).ThrowIfErrors();
+$fixed | Export-Csv -LiteralPath (Join-Path $folder 'fixed.csv') -NoTypeInformation", xml, folder.Path).ThrowIfErrors();
 
-        var tagsColumn = Array.IndexOf(ImageIdentityColumns, "RepoTags");
-        Assert.Equal("team/app:1.0 team/app:latest", ((string[])result.Output[0].BaseObject)[tagsColumn]);
-        Assert.Equal("team/app:1.0;team/app:latest", ((string[])result.Output[1].BaseObject)[tagsColumn]);
+        Assert.Equal("team/app:1.0 team/app:latest", folder.Read("as-received.csv").SingleRow["RepoTags"]);
+        var fixedCsv = folder.Read("fixed.csv");
+        Assert.Equal("team/app:1.0;team/app:latest", fixedCsv.SingleRow["RepoTags"]);
+        Assert.Equal(ImageIdentityColumns, fixedCsv.Columns);
     }
 
     public static TheoryData<string, bool> DateComparisons() => new()

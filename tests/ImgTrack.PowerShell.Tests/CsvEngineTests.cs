@@ -7,7 +7,7 @@ namespace ImgTrack.PowerShell.Tests;
 /// <summary>
 /// The CSV contract with identities a real engine produced (Debian's dockerd and docker-registry, started by
 /// <see cref="DockerEngineFixture"/>): a pushed image with two repo digests and two tags, exported locally and
-/// after remoting's depth-1 round trip, under de-DE and en-US.
+/// after remoting's depth-1 round trip with the real Export-Csv, under de-DE and en-US.
 /// </summary>
 [Collection(DockerEngineFixture.CollectionName)]
 public sealed class CsvEngineTests
@@ -31,23 +31,22 @@ public sealed class CsvEngineTests
         Assert.Equal(2, digests.Split(';').Length);
 
         using var session = new PowerShellSession();
+        using var folder = new CsvFolder();
         foreach (var culture in new[] { "de-DE", "en-US" })
         {
-            var result = session.Invoke(@"
-param($columns, $cells, $culture, $dockerHost, $name)
+            session.Invoke(@"
+param($culture, $dockerHost, $name, $folder)
 [System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::GetCultureInfo($culture)
 $identity = Get-ImageIdentity -Name $name -DockerHost $dockerHost
 $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($identity, 1))
-, $columns.Invoke([psobject]$identity)
-, $cells.Invoke([psobject]$identity)
-, $columns.Invoke($copy)
-, $cells.Invoke($copy)", ExportCsvImitation.Columns, ExportCsvImitation.Cells, culture, _engine.DockerHost, first).ThrowIfErrors();
+$identity | Export-Csv -LiteralPath (Join-Path $folder ""local-$culture.csv"") -NoTypeInformation
+$copy | Export-Csv -LiteralPath (Join-Path $folder ""remote-$culture.csv"") -NoTypeInformation", culture, _engine.DockerHost, first, folder.Path).ThrowIfErrors();
 
-            foreach (var offset in new[] { 0, 2 })
+            foreach (var file in new[] { $"local-{culture}.csv", $"remote-{culture}.csv" })
             {
-                var columns = (string[])result.Output[offset].BaseObject;
-                Assert.Equal(CsvContractTests.ImageIdentityColumns, columns);
-                var row = ExportCsvImitation.Row(columns, (string[])result.Output[offset + 1].BaseObject);
+                var csv = folder.Read(file);
+                Assert.Equal(CsvContractTests.ImageIdentityColumns, csv.Columns);
+                var row = csv.SingleRow;
                 Assert.Equal(imageId, row["ImageId"]);
                 Assert.Equal("RepoDigest", row["TrackingIdSource"]);
                 Assert.Equal(digests, row["RepoDigests"]);

@@ -145,8 +145,7 @@ function Invoke-TestScript {
         [string[]] $ArgumentList = @()
     )
 
-    $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-    $pwsh = if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { @($process) }
+    $pwsh = Get-TestPwshCommand
     $savedModulePath = $env:PSModulePath
     $env:PSModulePath = (Join-Path $script:RepoRoot 'out') + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
     try {
@@ -158,4 +157,195 @@ function Invoke-TestScript {
     }
 }
 
-Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage, Invoke-TestScript
+<#
+.SYNOPSIS
+    The command line that starts this same PowerShell: @(dotnet, <PSHOME>/pwsh.dll) for the pinned dotnet tool, else @(pwsh).
+#>
+function Get-TestPwshCommand {
+    $process = (Get-Process -Id $PID).Path
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        # 'dotnet pwsh' (the local tool in .config/dotnet-tools.json) runs pwsh.dll from the NuGet cache in this process.
+        @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    else {
+        @($process)
+    }
+}
+
+$script:SshFolderPrefix = 'itssh-'
+
+<#
+.SYNOPSIS
+    Why the SSH remoting tests cannot run on this machine, or $null when they can (or must, in CI).
+#>
+function Get-TestSshHostSkipReason {
+    if ($env:IMGTRACK_REQUIRE_ENGINE -eq '1') { return $null }
+    if (-not $IsLinux) { return "SSH remoting tests start Debian's openssh-server, which needs Linux." }
+    if (-not (Test-Path -LiteralPath '/usr/sbin/sshd')) {
+        return "SSH remoting tests need Debian's openssh-server (/usr/sbin/sshd; apt-get install openssh-server); set IMGTRACK_REQUIRE_ENGINE=1 to fail instead of skipping."
+    }
+    foreach ($program in 'ssh', 'ssh-keygen') {
+        if (-not (Get-Command -Name $program -CommandType Application -ErrorAction SilentlyContinue)) {
+            return "SSH remoting tests need $program on PATH (apt-get install openssh-client)."
+        }
+    }
+    if ((& id -u) -ne '0') { return 'SSH remoting tests start sshd, which needs root.' }
+    $null
+}
+
+<#
+.SYNOPSIS
+    Starts a private sshd on a free loopback port with PowerShell's SSH subsystem (this same pwsh); stop it with Stop-TestSshHost.
+.DESCRIPTION
+    Everything lives in a private temp folder: sshd_config, a host key, a client key pair whose public half is the only
+    authorized key, the pid file, sshd's log and the subsystem's launcher. sshd runs in the foreground (-D) as a child
+    of this process, so it is stopped by its own process ID. Returns the folder, the port, the process and
+    InvokeCommandParameters, a hashtable to splat into Invoke-Command or New-PSSession
+    (HostName, Port, UserName = root, KeyFilePath, and SSH options that never prompt and never write known_hosts).
+#>
+function Start-TestSshHost {
+    [CmdletBinding()]
+    param()
+
+    foreach ($path in '/usr/sbin/sshd', '/usr/bin/ssh-keygen', '/usr/bin/ssh') {
+        if (-not (Test-Path -LiteralPath $path)) { throw "The SSH test host needs ${path}: apt-get install openssh-server." }
+    }
+    if ((& id -u) -ne '0') { throw 'The SSH test host starts sshd, which needs root.' }
+
+    Remove-TestSshHostLeftover
+
+    # sshd refuses to start without its privilege separation directory, which Debian's service unit creates at boot.
+    if (-not (Test-Path -LiteralPath '/run/sshd')) { $null = New-Item -ItemType Directory -Path '/run/sshd' }
+
+    $folder = [System.IO.Directory]::CreateTempSubdirectory($script:SshFolderPrefix).FullName
+    try {
+        Set-Content -LiteralPath (Join-Path $folder 'owner.pid') -Value $PID
+        foreach ($key in 'host_ed25519', 'client_ed25519') {
+            & ssh-keygen -q -t ed25519 -N '' -C "imgtrack-test-$key" -f (Join-Path $folder $key)
+            if ($LASTEXITCODE -ne 0) { throw "ssh-keygen failed with exit code $LASTEXITCODE." }
+        }
+        Copy-Item -LiteralPath (Join-Path $folder 'client_ed25519.pub') -Destination (Join-Path $folder 'authorized_keys')
+
+        # sshd starts the subsystem in a session environment of its own, not this process's: a launcher with absolute paths.
+        $launcher = Join-Path $folder 'pwsh-sshs'
+        $command = (Get-TestPwshCommand | ForEach-Object { "'{0}'" -f $_ }) -join ' '
+        Set-Content -LiteralPath $launcher -Value @(
+            '#!/bin/sh'
+            'export POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off'
+            "exec $command -sshs -NoLogo -NoProfile"
+        )
+        & chmod 0755 $launcher
+
+        $port = Get-FreeTcpPort
+        $config = Join-Path $folder 'sshd_config'
+        Set-Content -LiteralPath $config -Value @(
+            "Port $port"
+            'ListenAddress 127.0.0.1'
+            "HostKey $folder/host_ed25519"
+            "PidFile $folder/sshd.pid"
+            "AuthorizedKeysFile $folder/authorized_keys"
+            'PubkeyAuthentication yes'
+            'PasswordAuthentication no'
+            'KbdInteractiveAuthentication no'
+            'PermitRootLogin prohibit-password'
+            'UsePAM no'
+            '# The keys sit under /tmp, which is world-writable: StrictModes would refuse them.'
+            'StrictModes no'
+            "Subsystem powershell $launcher"
+        )
+
+        $start = [System.Diagnostics.ProcessStartInfo]::new('/usr/sbin/sshd')
+        foreach ($argument in '-D', '-f', $config, '-E', (Join-Path $folder 'sshd.log')) { $start.ArgumentList.Add($argument) }
+        $start.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($start)
+        Wait-TestSshHost -Process $process -Port $port -Folder $folder
+
+        [pscustomobject]@{
+            Directory               = $folder
+            Port                    = $port
+            Process                 = $process
+            InvokeCommandParameters = @{
+                HostName    = '127.0.0.1'
+                Port        = $port
+                UserName    = 'root'
+                KeyFilePath = Join-Path $folder 'client_ed25519'
+                Options     = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; BatchMode = 'yes'; LogLevel = 'ERROR' }
+            }
+        }
+    }
+    catch {
+        if (Get-Variable -Name process -Scope Local -ErrorAction SilentlyContinue) { Stop-TestSshProcess -Process $process }
+        Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        throw
+    }
+}
+
+<#
+.SYNOPSIS
+    Stops an SSH test host from Start-TestSshHost by its process ID and deletes its folder.
+#>
+function Stop-TestSshHost {
+    param([Parameter(ValueFromPipeline)] $SshHost)
+    process {
+        if ($null -eq $SshHost) { return }
+        Stop-TestSshProcess -Process $SshHost.Process
+        Remove-Item -LiteralPath $SshHost.Directory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+# Waits until sshd accepts connections and greets with its SSH banner; throws with the tail of its log when it exits.
+function Wait-TestSshHost($Process, [int] $Port, [string] $Folder) {
+    $deadline = [datetime]::UtcNow.AddSeconds(30)
+    while ([datetime]::UtcNow -lt $deadline) {
+        if ($Process.HasExited) { break }
+        $client = [System.Net.Sockets.TcpClient]::new()
+        $client.ReceiveTimeout = 2000
+        try {
+            $client.Connect('127.0.0.1', $Port)
+            $banner = [System.IO.StreamReader]::new($client.GetStream()).ReadLine()
+            if ($banner -like 'SSH-2.0-*') { return }
+        }
+        catch [System.Net.Sockets.SocketException], [System.IO.IOException] { }
+        finally { $client.Dispose() }
+        Start-Sleep -Milliseconds 100
+    }
+
+    $log = Get-Content -LiteralPath (Join-Path $Folder 'sshd.log') -Tail 15 -ErrorAction SilentlyContinue
+    $state = if ($Process.HasExited) { "exited with code $($Process.ExitCode)" } else { 'did not answer within 30 s' }
+    throw "sshd on 127.0.0.1:$Port $state`: $($log -join "`n")"
+}
+
+# SIGTERM first, so sshd closes its listener and removes its pid file; SIGKILL if it is still there after 10 s.
+function Stop-TestSshProcess($Process) {
+    if ($null -eq $Process) { return }
+    if (-not $Process.HasExited) {
+        & kill -TERM $Process.Id
+        if (-not $Process.WaitForExit(10000)) { $Process.Kill() }
+    }
+    $Process.Dispose()
+}
+
+# Folders of SSH hosts whose test process is gone (a crashed run): stop their sshd by the ID in its pid file, only
+# while that process still runs with this folder's config (a reused ID is never hit), and delete the folder.
+function Remove-TestSshHostLeftover {
+    $temp = [System.IO.Path]::GetTempPath()
+    foreach ($folder in Get-ChildItem -LiteralPath $temp -Directory -Filter "$script:SshFolderPrefix*" -ErrorAction SilentlyContinue) {
+        $owner = Get-Content -LiteralPath (Join-Path $folder.FullName 'owner.pid') -ErrorAction SilentlyContinue
+        if (-not $owner -or (Test-Path -LiteralPath "/proc/$owner")) { continue }
+        $sshd = Get-Content -LiteralPath (Join-Path $folder.FullName 'sshd.pid') -ErrorAction SilentlyContinue
+        if ($sshd) {
+            $commandLine = Get-Content -LiteralPath "/proc/$sshd/cmdline" -Raw -ErrorAction SilentlyContinue
+            if ($commandLine -and $commandLine.Contains((Join-Path $folder.FullName 'sshd_config'))) { & kill -TERM $sshd }
+        }
+        Remove-Item -LiteralPath $folder.FullName -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
+    Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript
