@@ -131,6 +131,18 @@ public sealed class HelpDocTests
         }
     }
 
+    [Fact]
+    public void Docs_and_README_name_files_with_a_machine_name_that_exists_on_Linux_too()
+    {
+        // $env:COMPUTERNAME is empty on Linux: every server would write inventory-.csv (issue 7, section 5).
+        var files = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Append(Path.Combine(RepositoryPaths.Root, "README.md"));
+        foreach (var file in files)
+        {
+            Assert.DoesNotContain("$env:COMPUTERNAME", File.ReadAllText(file), StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     public static TheoryData<string, int> Examples()
     {
         var data = new TheoryData<string, int>();
