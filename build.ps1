@@ -6,14 +6,19 @@
     Tasks run in the order given:
 
       Clean    Removes out/ and every project's bin/ and obj/ folders.
-      Build    Runs 'dotnet build ImgTrack.sln -c <Configuration>', which stages the module into out/ImgTrack.
-      Docs     Turns the PlatyPS markdown in docs/en-US into MAML help in out/ImgTrack/en-US (needs platyPS).
+      Build    Runs 'dotnet build ImgTrack.sln -c <Configuration>', which stages the module into out/ImgTrack
+               (help that Docs staged in out/ImgTrack/en-US is kept).
+      Docs     Turns the PlatyPS 0.14 markdown in docs/en-US into out/ImgTrack/en-US/ImgTrack.dll-Help.xml
+               (cmdlet help) and about_ImgTrack.help.txt. Without platyPS 0.14 it warns and generates nothing.
       Test     Runs every layer: 'dotnet test ImgTrack.sln' (xUnit: core, hosted cmdlets, real engines), then the Pester
                suite in a fresh pwsh against out/ImgTrack (Pester pinned and restored from NuGet, isolated
                PSModulePath). The last line sums both layers: 'Total: N passed, N failed, N skipped'.
-      Package  Runs Docs, then writes out/ImgTrack.<version>.nupkg with Publish-Module to a local repository.
+      Package  Runs Docs (platyPS 0.14 required unless -SkipHelp), then packs out/ImgTrack into
+               out/ImgTrack.<version>.nupkg with Compress-PSResource (PSResourceGet 1.1 or later).
 
-    Works in Windows PowerShell 5.1 and PowerShell 7. A failing step stops the script with a non-zero exit code.
+    Works in Windows PowerShell 5.1 and PowerShell 7. Package also needs Compress-PSResource, from
+    Microsoft.PowerShell.PSResourceGet 1.1 or later, which PowerShell 7.5 and later include (the pinned
+    'dotnet pwsh' does). A failing step stops the script with a non-zero exit code.
 
 .PARAMETER Task
     The tasks to run (default: Build).
@@ -21,18 +26,27 @@
 .PARAMETER Configuration
     The .NET build configuration (default: Debug).
 
+.PARAMETER SkipHelp
+    Lets Package run without platyPS: it does not run Docs and packs out/ImgTrack as it is, so the package holds
+    whatever help an earlier Docs run left in out/ImgTrack/en-US (none unless Docs ran before).
+
 .EXAMPLE
     ./build.ps1 -Task Clean, Build, Test
 
 .EXAMPLE
-    ./build.ps1 -Task Package -Configuration Release
+    ./build.ps1 -Task Build, Docs, Package -Configuration Release
+
+.EXAMPLE
+    ./build.ps1 -Task Build, Package -SkipHelp
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Clean', 'Build', 'Docs', 'Test', 'Package')]
     [string[]] $Task = 'Build',
 
-    [string] $Configuration = 'Debug'
+    [string] $Configuration = 'Debug',
+
+    [switch] $SkipHelp
 )
 
 $ErrorActionPreference = 'Stop'
@@ -97,18 +111,49 @@ function Invoke-Build {
     Assert-StagedModule
 }
 
-# Docs: PlatyPS markdown in docs/en-US to MAML help in out/ImgTrack/en-US.
+# The platyPS that Docs uses: 0.14.x, whose New-ExternalHelp reads the markdown in docs/en-US. (platyPS 2 previews
+# and Microsoft.PowerShell.PlatyPS 1.x have other commands and another markdown schema.)
+function Find-PlatyPS {
+    Get-Module -ListAvailable -Name platyPS |
+        Where-Object { $_.Version -ge [version]'0.14.0' -and $_.Version -lt [version]'1.0' } |
+        Sort-Object Version -Descending |
+        Select-Object -First 1
+}
+
+$PlatyPSInstallHint = "Install-PSResource -Name platyPS -Version 0.14.2 -Scope CurrentUser, or Install-Module -Name platyPS -RequiredVersion 0.14.2 -Scope CurrentUser"
+
+# Docs: PlatyPS 0.14 markdown in docs/en-US to out/ImgTrack/en-US: ImgTrack.dll-Help.xml (the cmdlets' help, from
+# the <Verb>-<Noun>.md files) and about_ImgTrack.help.txt (from about_ImgTrack.md).
 function Invoke-Docs {
     Assert-StagedModule
-    $platyPS = Get-Module -ListAvailable -Name platyPS | Sort-Object Version -Descending | Select-Object -First 1
+    $helpDir = Join-Path $ModuleDir 'en-US'
+    $platyPS = Find-PlatyPS
     if ($null -eq $platyPS) {
-        Write-Warning 'platyPS is not installed, so no MAML help was generated (Install-Module platyPS -Scope CurrentUser). Get-Help will show only the syntax.'
+        $left = if (Test-Path -LiteralPath $helpDir) {
+            "the help already in $helpDir was left as it is and may be out of date"
+        }
+        else {
+            'the staged module has no help: Get-Help shows only the syntax of each cmdlet, and about_ImgTrack does not exist'
+        }
+
+        Write-Warning "platyPS 0.14 was not found in PSModulePath, so no help was generated; $left. To generate help, install platyPS: $PlatyPSInstallHint."
         return
     }
 
+    # New-ExternalHelp only adds and overwrites: clear the folder so a renamed or removed topic does not linger.
+    if (Test-Path -LiteralPath $helpDir) {
+        Remove-Item -LiteralPath $helpDir -Recurse -Force
+    }
+
     Import-Module $platyPS -ErrorAction Stop
-    $helpDir = Join-Path $ModuleDir 'en-US'
     $null = New-ExternalHelp -Path (Join-Path $RepoRoot 'docs/en-US') -OutputPath $helpDir -Force
+    foreach ($file in 'ImgTrack.dll-Help.xml', 'about_ImgTrack.help.txt') {
+        if (-not (Test-Path -LiteralPath (Join-Path $helpDir $file))) {
+            throw "platyPS $($platyPS.Version) did not write $file into $helpDir."
+        }
+    }
+
+    Write-Host "Help (platyPS $($platyPS.Version)): $((Get-ChildItem -LiteralPath $helpDir -File).Name -join ', ') in $helpDir"
 }
 
 # Test: every layer. xUnit through 'dotnet test' (core, hosted cmdlets, real engines), then the Pester suite in a fresh
@@ -207,29 +252,35 @@ Import-Module -Name '$pester'
     [pscustomobject]$counts
 }
 
-# Package: Docs, then out/ImgTrack.<version>.nupkg through Publish-Module to a local folder repository.
+# Package: Docs (unless -SkipHelp), then out/ImgTrack.<version>.nupkg from out/ImgTrack with PSResourceGet's
+# Compress-PSResource, the packing step of Publish-PSResource without a repository. (PowerShellGet 2's
+# Publish-Module cannot be used: it builds a netcoreapp2.0 project, which the .NET 10 SDK refuses, NETSDK1061.)
+# The package installs with Install-PSResource or Save-PSResource from any folder or feed it is put in.
 function Invoke-Package {
-    Invoke-Docs
     Assert-StagedModule
+    if ($SkipHelp) {
+        Write-Warning "-SkipHelp: Docs did not run, so the package holds whatever help is already in $(Join-Path $ModuleDir 'en-US') (none unless Docs ran before)."
+    }
+    elseif ($null -eq (Find-PlatyPS)) {
+        throw "Package stopped: platyPS 0.14 was not found in PSModulePath, and without it the package would ship no help (Get-Help would show only the syntax of each cmdlet). Run again with -SkipHelp to package without generating help, or install platyPS: $PlatyPSInstallHint."
+    }
+    else {
+        Invoke-Docs
+    }
+
+    if ($null -eq (Get-Command -Name Compress-PSResource -ErrorAction SilentlyContinue)) {
+        throw "Package needs Compress-PSResource from Microsoft.PowerShell.PSResourceGet 1.1 or later, which PowerShell 7.5 and later include (this is PowerShell $($PSVersionTable.PSVersion)). Run build.ps1 in the pinned pwsh ('dotnet tool restore', then 'dotnet pwsh ./build.ps1 ...'), or install it: Install-Module Microsoft.PowerShell.PSResourceGet -Scope CurrentUser."
+    }
 
     $version = (Import-PowerShellDataFile -LiteralPath $Manifest).ModuleVersion
-    $repositoryName = 'ImgTrackLocalBuild'
-    $repositoryPath = $OutDir
-    if (Get-PSRepository -Name $repositoryName -ErrorAction SilentlyContinue) {
-        Unregister-PSRepository -Name $repositoryName
-    }
-
-    Register-PSRepository -Name $repositoryName -SourceLocation $repositoryPath -PublishLocation $repositoryPath -InstallationPolicy Trusted
-    try {
-        Publish-Module -Path $ModuleDir -Repository $repositoryName -NuGetApiKey 'local-build'
-    }
-    finally {
-        Unregister-PSRepository -Name $repositoryName
-    }
-
     $package = Join-Path $OutDir "ImgTrack.$version.nupkg"
+    if (Test-Path -LiteralPath $package) {
+        Remove-Item -LiteralPath $package -Force
+    }
+
+    Compress-PSResource -Path $ModuleDir -DestinationPath $OutDir
     if (-not (Test-Path -LiteralPath $package)) {
-        throw "Publish-Module did not write $package."
+        throw "Compress-PSResource did not write $package."
     }
 
     Write-Host "Package: $package"

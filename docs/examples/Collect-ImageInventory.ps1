@@ -1,13 +1,17 @@
-# Collect-ImageInventory.ps1: a scheduled image inventory that never loses the last good file.
-# Run as: pwsh -NoProfile -NonInteractive -File Collect-ImageInventory.ps1 -Path D:\Inventory\images.csv
-# Exit 0: the inventory was replaced (item failures such as a missing name are logged, the rest is written).
-# Exit 1: the run failed (engine unreachable or gone mid-run, bad endpoint, nothing written): the old file is kept.
+# Collect-ImageInventory.ps1: an image inventory that never loses the
+# last good file. Run it as the task scheduler does:
+#   pwsh -NoProfile -NonInteractive -File Collect-ImageInventory.ps1 `
+#       -Path D:\Inventory\images.csv
+# Exit 0: the inventory was replaced; item failures (a missing name) are
+#   logged, and every other image is written.
+# Exit 1: the run failed (engine unreachable or gone mid-run, a bad
+#   endpoint, no image identified): the old inventory is kept as it was.
 [CmdletBinding()]
 param(
     # The inventory to replace. The new one is written beside it first.
     [Parameter(Mandatory)] [string] $Path,
     [string] $LogPath = "$Path.log",
-    # Names or image IDs to identify; every image of the engine when omitted.
+    # Names or image IDs; every image of the engine when omitted.
     [string[]] $Name,
     [string] $DockerHost
 )
@@ -16,7 +20,8 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 function Write-Log([string] $Level, [string] $Text) {
-    Add-Content -LiteralPath $LogPath -Value ('{0:o} {1} {2}' -f [datetime]::UtcNow, $Level, $Text)
+    $line = '{0:o} {1} {2}' -f [datetime]::UtcNow, $Level, $Text
+    Add-Content -LiteralPath $LogPath -Value $line
 }
 
 $target = [System.IO.Path]::GetFullPath($Path)
@@ -24,31 +29,44 @@ $temporary = '{0}.{1}.tmp' -f $target, [guid]::NewGuid().ToString('N')
 try {
     Import-Module ImgTrack
 
-    # pwsh -File passes '-Name a,b' as one string; image names never contain a comma.
-    $request = if ($Name) { @{ Name = @($Name -split ',') } } else { @{ All = $true } }
+    # pwsh -File passes '-Name a,b' as one string; names have no comma.
+    $request = @{
+        ErrorAction     = 'Continue'
+        ErrorVariable   = '+itemErrors'
+        WarningAction   = 'SilentlyContinue'
+        WarningVariable = '+warnings'
+    }
+    if ($Name) { $request.Name = @($Name -split ',') }
+    else { $request.All = $true }
     if ($DockerHost) { $request.DockerHost = $DockerHost }
 
-    # Item failures (an invalid or missing name) are collected and logged; a run failure is terminating and jumps
-    # to catch, before or after some objects were written to the temporary file.
+    # Item failures are collected and logged. A run failure is a
+    # terminating error: it jumps to catch, before or after some
+    # objects reached the temporary file.
     $itemErrors = @()
     $warnings = @()
     $written = 0
-    Get-ImageIdentity @request -ErrorAction Continue -ErrorVariable +itemErrors -WarningAction SilentlyContinue -WarningVariable +warnings |
+    Get-ImageIdentity @request |
         ForEach-Object { $written++; $_ } |
         Export-Csv -LiteralPath $temporary -NoTypeInformation -Encoding UTF8
 
     foreach ($warning in $warnings) { Write-Log 'WARNING' $warning }
-    foreach ($itemError in $itemErrors) { Write-Log 'ERROR' ('{0}: {1}' -f $itemError.FullyQualifiedErrorId, $itemError) }
+    foreach ($itemError in $itemErrors) {
+        $id = $itemError.FullyQualifiedErrorId
+        Write-Log 'ERROR' ('{0}: {1}' -f $id, $itemError)
+    }
     if ($written -eq 0) {
-        throw 'The run identified no image, so there is no inventory to write.'
+        throw 'The run identified no image: there is no inventory to write.'
     }
 
     Move-Item -LiteralPath $temporary -Destination $target -Force
-    Write-Log 'INFO' ('{0} images written to {1}; {2} item errors.' -f $written, $target, $itemErrors.Count)
+    $done = '{0} images written to {1}; {2} item errors.'
+    Write-Log 'INFO' ($done -f $written, $target, $itemErrors.Count)
     exit 0
 }
 catch {
-    Write-Log 'FATAL' ('{0}: {1} The inventory {2} was kept as it was.' -f $_.FullyQualifiedErrorId, $_, $target)
+    $kept = '{0}: {1} The inventory {2} was kept as it was.'
+    Write-Log 'FATAL' ($kept -f $_.FullyQualifiedErrorId, $_, $target)
     exit 1
 }
 finally {
