@@ -23,6 +23,9 @@ internal static class DependencyResolver
     private const string DependencyFolderName = "Dependencies";
     private const string LoadContextTypeName = "System.Runtime.Loader.AssemblyLoadContext";
 
+    /// <summary>Set to 1 to load dependencies with <see cref="Assembly.LoadFrom(string)"/> as on Windows PowerShell 5.1.</summary>
+    private const string ForceLoadFromVariable = "IMGTRACK_FORCE_LOADFROM";
+
     private static readonly object s_gate = new();
     private static readonly Dictionary<string, Assembly> s_loaded = new(StringComparer.OrdinalIgnoreCase);
     private static readonly string s_moduleDirectory =
@@ -42,7 +45,12 @@ internal static class DependencyResolver
             return;
         }
 
-        CreatePrivateLoadContext();
+        // Windows PowerShell 5.1's branch (LoadFrom) can be forced on PowerShell 7, so its tests run where 5.1 cannot.
+        if (Environment.GetEnvironmentVariable(ForceLoadFromVariable) != "1")
+        {
+            CreatePrivateLoadContext();
+        }
+
         AppDomain.CurrentDomain.AssemblyResolve += OnAssemblyResolve;
     }
 
@@ -75,13 +83,21 @@ internal static class DependencyResolver
     private static Assembly? OnAssemblyResolve(object? sender, ResolveEventArgs args)
     {
         var requested = new AssemblyName(args.Name);
-        if (requested.Name is null || !IsOurs(args.RequestingAssembly))
+        if (requested.Name is null)
         {
             return null;
         }
 
         var path = Path.Combine(s_dependencyDirectory, requested.Name + ".dll");
         if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // .NET Framework often raises the event with no requesting assembly, even for our own references. Such a
+        // request is answered only when it names exactly (name, version, culture, key) an assembly we ship, as
+        // PSResourceGet does; any other request stays another module's to answer.
+        if (args.RequestingAssembly is null ? !ShipsExactly(requested, path) : !IsOurs(args.RequestingAssembly))
         {
             return null;
         }
@@ -100,11 +116,26 @@ internal static class DependencyResolver
         }
     }
 
-    // A request is ours when it comes from an assembly in the module folder or its Dependencies folder.
-    // Requests with no requesting assembly (Type.GetType by name, for instance) are left to others.
-    private static bool IsOurs(Assembly? requesting)
+    private static bool ShipsExactly(AssemblyName requested, string path)
     {
-        if (requesting is null || requesting.IsDynamic)
+        AssemblyName shipped;
+        try
+        {
+            shipped = AssemblyName.GetAssemblyName(path);
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return requested.Version is not null
+            && string.Equals(requested.FullName, shipped.FullName, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // A request is ours when it comes from an assembly in the module folder or its Dependencies folder.
+    private static bool IsOurs(Assembly requesting)
+    {
+        if (requesting.IsDynamic)
         {
             return false;
         }
