@@ -157,13 +157,66 @@ Describe 'ImgTrack module' {
     }
 
     Context 'Dates in the pipeline' {
-        It 'Should compare Created with [datetime] and sort by it' {
+        It 'Should hold Created and CollectedAt as ISO 8601 UTC text that compares with dates after a [datetimeoffset] cast' {
             $identity = New-TestIdentity
-            $identity.Created -lt [datetime]::new(2023, 1, 1, 0, 0, 0, [DateTimeKind]::Utc) | Should -BeTrue
-            ([datetime]$identity.Created).Kind | Should -Be ([DateTimeKind]::Utc)
+            $identity.Created | Should -BeOfType [string]
+            $identity.Created | Should -BeExactly '2022-11-17T01:39:26.0052951Z'
+            $identity.CollectedAt | Should -BeExactly '2024-03-05T14:07:09.0000000Z'
+            [datetimeoffset]$identity.Created -lt [datetime]::new(2023, 1, 1, 0, 0, 0, [DateTimeKind]::Utc) | Should -BeTrue
+            ([datetimeoffset]$identity.Created).UtcDateTime | Should -Be ([datetime]::new(2022, 11, 17, 1, 39, 26, [DateTimeKind]::Utc).AddTicks(52951))
+            # Without the cast PowerShell compares text: the reason the help says to cast.
+            $identity.Created -lt [datetime]::new(2023, 1, 1, 0, 0, 0, [DateTimeKind]::Utc) | Should -BeFalse
+        }
+
+        It 'Should sort identities by Created in time order' {
             $base = [datetime]::new(2022, 11, 17, 1, 39, 26, [DateTimeKind]::Utc)
-            $sorted = @([ImgTrack.UtcTimestamp]::new($base.AddMilliseconds(500)), [ImgTrack.UtcTimestamp]::new($base)) | Sort-Object
-            $sorted[0].ToString() | Should -Be '2022-11-17T01:39:26.0000000Z'
+            $identities = foreach ($offset in 0.5, 0, -1) {
+                [ImgTrack.ImageIdentity]::new('team/app:1.0', $null, "sha256:$script:configHex", $null, "sha256:$script:configHex",
+                    [ImgTrack.TrackingIdSource]::ImageId, "sha256:$script:configHex", [ImgTrack.ValueList]::Empty, [ImgTrack.ValueList]::Empty,
+                    [ImgTrack.UtcTimestamp]::new($base.AddSeconds($offset)), 'linux', 'amd64', [long]1, 'vm', [ImgTrack.UtcTimestamp]::Now)
+            }
+            @($identities | Sort-Object -Property Created | ForEach-Object Created) |
+                Should -Be @('2022-11-17T01:39:25.0000000Z', '2022-11-17T01:39:26.0000000Z', '2022-11-17T01:39:26.5000000Z')
+        }
+    }
+
+    Context 'JSON' {
+        It 'Should write dates as the CSV text and TrackingIdSource by name with a plain ConvertTo-Json' {
+            $json = New-TestIdentity | ConvertTo-Json
+            $object = $json | ConvertFrom-Json -DateKind String
+            $object.Created | Should -BeExactly '2022-11-17T01:39:26.0052951Z'
+            $object.CollectedAt | Should -BeExactly '2024-03-05T14:07:09.0000000Z'
+            $object.TrackingIdSource | Should -BeExactly 'RepoDigest'
+            $json | Should -Match '"Created": "2022-11-17T01:39:26\.0052951Z"'
+            $json | Should -Match '"TrackingIdSource": "RepoDigest"'
+            $json | Should -Not -Match 'UtcDateTime|LocalDateTime'
+        }
+
+        It 'Should write the same JSON values as the Export-Csv cells, in the CSV column order' {
+            $identity = New-TestIdentity -ImageName 'team/app:1.0' -NotPushed
+            $row = $identity | ConvertTo-Csv | ConvertFrom-Csv
+            $object = $identity | ConvertTo-Json -Compress | ConvertFrom-Json -DateKind String
+            @($object.PSObject.Properties.Name) | Should -Be $script:identityColumns
+            foreach ($column in 'TrackingIdSource', 'Created', 'CollectedAt', 'ImageId', 'TrackingKey') {
+                $object.$column | Should -BeExactly $row.$column -Because $column
+            }
+            $object.TrackingIdSource | Should -BeExactly 'ImageId'
+            # Lists are JSON arrays (CSV joins them with ;).
+            @($object.RepoTags) | Should -Be @('team/app:1.0')
+        }
+
+        It 'Should write the same JSON after a remoting round trip' {
+            $identity = New-TestIdentity
+            $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($identity, 1))
+            $copy | ConvertTo-Json -Compress | Should -BeExactly ($identity | ConvertTo-Json -Compress)
+        }
+
+        It 'Should write an unknown Created as null' {
+            $identity = [ImgTrack.ImageIdentity]::new("sha256:$script:configHex", $null, "sha256:$script:configHex", $null, "sha256:$script:configHex",
+                [ImgTrack.TrackingIdSource]::ImageId, "sha256:$script:configHex", [ImgTrack.ValueList]::Empty, [ImgTrack.ValueList]::Empty,
+                $null, 'linux', 'amd64', [long]1, 'vm', [ImgTrack.UtcTimestamp]::Now)
+            ($identity | ConvertTo-Json | ConvertFrom-Json).Created | Should -BeNullOrEmpty
+            $identity | ConvertTo-Json -Compress | Should -Match '"Created":null'
         }
     }
 
