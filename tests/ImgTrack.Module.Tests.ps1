@@ -256,7 +256,7 @@ Describe 'ImgTrack module' {
             @([regex]::Matches($script:lines[1], '-+')).Count | Should -Be 5
         }
 
-        It 'Should show names of up to 40 characters whole' {
+        It 'Should show a name whole on one line when its repository fits 35 columns and its tag 6, as a 40-character one' {
             $script:text | Should -Match '(?m)^127\.0\.0\.1:5000/team/app +1\.0 +dca5b3e1d2c0 7b4a2f1e0d9c RepoDigest$'
             $script:fortyCharacterName.Length | Should -Be 40
             $script:text | Should -Match '(?m)^registry\.example\.com:5000/team/app +2\.1\.0 +dca5b3e1d2c0 dca5b3e1d2c0 ImageId$'
