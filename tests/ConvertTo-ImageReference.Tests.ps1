@@ -78,4 +78,16 @@ Describe 'ConvertTo-ImageReference' {
             $failures[0].ToString() | Should -Match 'lowercase'
         }
     }
+
+    Context 'Default table' {
+        It 'Should print the table its help shows in Example 5 at <_> columns' -ForEach @(79, 80) {
+            $doc = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../docs/en-US/ConvertTo-ImageReference.md') -Raw
+            $example = [regex]::Match($doc, '(?s)### Example 5:.*?```powershell\r?\n(?<code>.*?)```\s*```Output\r?\n(?<output>.*?)```')
+            $example.Success | Should -BeTrue
+            $printed = & ([scriptblock]::Create($example.Groups['code'].Value)) | Out-String -Width $_
+            # Markdown keeps no trailing spaces; the table pads its cells with them.
+            $normalize = { param([string] $Text) (($Text -split '\r?\n' | ForEach-Object TrimEnd) -join "`n").Trim("`n") }
+            & $normalize $printed | Should -BeExactly (& $normalize $example.Groups['output'].Value)
+        }
+    }
 }

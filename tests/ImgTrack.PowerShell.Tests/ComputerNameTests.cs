@@ -23,7 +23,7 @@ public sealed class ComputerNameTests : IClassFixture<NamedHostDockerEngineFixtu
         var before = DateTime.UtcNow.AddSeconds(-1);
 
         var result = session.Invoke(
-            "Get-ImageIdentity -Name fleet/app:1.0 -DockerHost $args[0] -WarningAction SilentlyContinue | ForEach-Object { $_.ComputerName; [datetime]$_.CollectedAt; $_.CollectedAt.ToString() }",
+            "Get-ImageIdentity -Name fleet/app:1.0 -DockerHost $args[0] -WarningAction SilentlyContinue | ForEach-Object { $_.ComputerName; ([datetimeoffset]$_.CollectedAt).UtcDateTime; $_.CollectedAt }",
             _engine.DockerHost).ThrowIfErrors();
 
         Assert.Equal(NamedHostDockerEngineFixture.HostName, result.Output[0].BaseObject);

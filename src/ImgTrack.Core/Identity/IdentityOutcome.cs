@@ -44,7 +44,7 @@ public sealed class IdentityOutcome
     public Exception? Exception { get; }
 
     /// <summary>True when the image has no repo digest, so its tracking ID is its image ID.</summary>
-    public bool NeverPushed => Identity?.TrackingIdSource == TrackingIdSource.ImageId;
+    public bool NeverPushed => Identity?.TrackingIdSource == nameof(TrackingIdSource.ImageId);
 
     /// <summary>A resolved input.</summary>
     public static IdentityOutcome Resolved(string input, ImageIdentity identity) =>

@@ -1,3 +1,5 @@
+using System;
+
 namespace ImgTrack;
 
 /// <summary>
@@ -5,6 +7,17 @@ namespace ImgTrack;
 /// and the tracking ID that merges with Kubernetes' <c>imageID</c>.
 /// The property order is the CSV column order, a public contract (DESIGN.md): add new properties only at the end.
 /// </summary>
+/// <remarks>
+/// Every property is a string, a number or a string list, so that a plain <c>ConvertTo-Json</c> writes what
+/// <c>Export-Csv</c> writes (issue 7, section 5). PowerShell 7's ConvertTo-Json (JsonObject.ProcessValue in
+/// Microsoft.PowerShell.Commands.Utility) consults no type converter, ETS member or serialization setting: it
+/// writes strings, numbers, booleans and dates as JSON values, enums as numbers (unless -EnumsAsStrings), and
+/// any other object as the dictionary of its public properties. So <see cref="TrackingIdSource"/> is the enum
+/// value's name, and <see cref="Created"/> and <see cref="CollectedAt"/> are the ISO 8601 UTC text of a
+/// <see cref="UtcTimestamp"/> (a <see cref="DateTime"/> would make Export-Csv write the culture's format, and
+/// Newtonsoft would trim the fraction). That is also what these properties already were after remoting or
+/// Import-Csv, so one script (with a <c>[datetimeoffset]</c> cast to compare dates) serves all three.
+/// </remarks>
 public sealed class ImageIdentity
 {
     /// <summary>Creates an identity. <see cref="TrackingId"/>, <see cref="TrackingIdSource"/> and
@@ -37,16 +50,18 @@ public sealed class ImageIdentity
         ImageId = imageId;
         RepoDigest = repoDigest;
         TrackingId = trackingId;
-        TrackingIdSource = trackingIdSource;
+        TrackingIdSource = Enum.IsDefined(typeof(TrackingIdSource), trackingIdSource)
+            ? trackingIdSource.ToString()
+            : throw new ArgumentOutOfRangeException(nameof(trackingIdSource), trackingIdSource, "Not a TrackingIdSource value.");
         TrackingKey = trackingKey;
         RepoDigests = repoDigests;
         RepoTags = repoTags;
-        Created = created;
+        Created = created?.ToString();
         Os = os;
         Architecture = architecture;
         Size = size;
         ComputerName = computerName;
-        CollectedAt = collectedAt;
+        CollectedAt = collectedAt.ToString();
     }
 
     /// <summary>The name as given (an image ID as given, too); the first tag for <c>-All</c>, or the image ID for an untagged image.</summary>
@@ -82,8 +97,9 @@ public sealed class ImageIdentity
     /// <summary><see cref="RepoDigest"/> when there is one, else <see cref="ImageId"/>.</summary>
     public string TrackingId { get; }
 
-    /// <summary>Which identifier <see cref="TrackingId"/> is.</summary>
-    public TrackingIdSource TrackingIdSource { get; }
+    /// <summary>Which identifier <see cref="TrackingId"/> is: the name of a <see cref="ImgTrack.TrackingIdSource"/>
+    /// value, <c>RepoDigest</c> or <c>ImageId</c> (text, so that ConvertTo-Json writes the name, not a number).</summary>
+    public string TrackingIdSource { get; }
 
     /// <summary>The tracking ID in canonical, runtime-neutral form: fully qualified repository + digest, or <c>sha256:…</c>.</summary>
     public string TrackingKey { get; }
@@ -94,8 +110,11 @@ public sealed class ImageIdentity
     /// <summary>Every tag the engine reports.</summary>
     public ValueList RepoTags { get; }
 
-    /// <summary>When the image was created (UTC).</summary>
-    public UtcTimestamp? Created { get; }
+    /// <summary>When the image was created: ISO 8601 UTC with seven fraction digits
+    /// (<c>2022-11-17T01:39:26.0052951Z</c>, as <see cref="UtcTimestamp.ToString()"/> writes it); null when the engine
+    /// did not say. The fixed-width text sorts in time order; compare it with a date after a cast:
+    /// <c>[datetimeoffset]$_.Created</c>.</summary>
+    public string? Created { get; }
 
     /// <summary>The image's operating system.</summary>
     public string? Os { get; }
@@ -109,8 +128,8 @@ public sealed class ImageIdentity
     /// <summary>The engine's host name (its info endpoint's <c>Name</c>).</summary>
     public string? ComputerName { get; }
 
-    /// <summary>When this record was collected (UTC).</summary>
-    public UtcTimestamp CollectedAt { get; }
+    /// <summary>When this record was collected, in the same ISO 8601 UTC text as <see cref="Created"/>.</summary>
+    public string CollectedAt { get; }
 
     /// <summary>The tracking ID.</summary>
     public override string ToString() => TrackingId;

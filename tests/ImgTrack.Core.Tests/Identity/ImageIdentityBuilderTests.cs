@@ -28,17 +28,17 @@ public sealed class ImageIdentityBuilderTests
         Assert.Equal(Recorded.AmazonLinuxId, identity.ImageId);
         Assert.Equal(Recorded.AmazonLinuxRepoDigest, identity.RepoDigest);
         Assert.Equal(Recorded.AmazonLinuxRepoDigest, identity.TrackingId);
-        Assert.Equal(TrackingIdSource.RepoDigest, identity.TrackingIdSource);
+        Assert.Equal("RepoDigest", identity.TrackingIdSource);
         Assert.Equal("docker.io/library/" + Recorded.AmazonLinuxRepoDigest, identity.TrackingKey);
         Assert.Equal(Recorded.AmazonLinuxRepoDigest, identity.RepoDigests.ToString());
         Assert.Equal("amazonlinux:latest", identity.RepoTags.ToString());
-        Assert.Equal(UtcTimestamp.Parse("2022-11-17T01:39:26.005295155Z"), identity.Created);
-        Assert.StartsWith("2022-11-17T01:39:26.00529", identity.Created.ToString(), StringComparison.Ordinal);
+        // The engine reports nanoseconds (.005295155); the text has seven fraction digits, rounded to 100 ns ticks.
+        Assert.Equal("2022-11-17T01:39:26.0052952Z", identity.Created);
         Assert.Equal("linux", identity.Os);
         Assert.Equal("arm64", identity.Architecture);
         Assert.Equal(193805498, identity.Size);
         Assert.Equal(RecordedEngine.RecordedHostName, identity.ComputerName);
-        Assert.Equal(s_collectedAt, identity.CollectedAt);
+        Assert.Equal("2026-11-23T12:00:00.0000000Z", identity.CollectedAt);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ImageIdentityBuilderTests
         Assert.Empty(identity.RepoDigests);
         Assert.Equal(string.Empty, identity.RepoDigests.ToString());
         Assert.Equal(Recorded.SoloId, identity.TrackingId);
-        Assert.Equal(TrackingIdSource.ImageId, identity.TrackingIdSource);
+        Assert.Equal("ImageId", identity.TrackingIdSource);
         Assert.Equal(Recorded.SoloId, identity.TrackingKey);
         Assert.Equal("amd64", identity.Architecture);
     }
@@ -107,7 +107,7 @@ public sealed class ImageIdentityBuilderTests
         Assert.Null(identity.Repository);
         Assert.Null(identity.Tag);
         Assert.Equal(string.Empty, identity.RepoTags.ToString());
-        Assert.Equal(TrackingIdSource.ImageId, identity.TrackingIdSource);
+        Assert.Equal("ImageId", identity.TrackingIdSource);
     }
 
     [Fact]
