@@ -32,7 +32,14 @@
             Tags         = @('Docker', 'Container', 'Image', 'Inventory', 'Kubernetes', 'Digest', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             ProjectUri   = 'https://github.com/imgtrack/ImgTrack'
             LicenseUri   = 'https://github.com/imgtrack/ImgTrack/blob/main/LICENSE'
-            ReleaseNotes = 'First release: ConvertTo-ImageReference, Test-ImageReference, Get-ImageIdentity, ConvertTo-TrackingKey.'
+            ReleaseNotes = @'
+0.2.0: Get-ImageIdentity contacts the engine before reading any input, so a run that cannot work stops with one
+terminating error (EngineUnreachable, EngineProtocolError, InvalidEngineConfiguration) before Export-Csv opens its
+file. Created and CollectedAt are ISO 8601 UTC strings and TrackingIdSource is a string, so ConvertTo-Json writes
+what Export-Csv writes (compare dates after a [datetimeoffset] cast). Default tables fit 80 columns. $null input is
+an error record in its place. Help ships with the package; about_ImgTrack has a tested scheduled-task recipe.
+0.1.0: First release: ConvertTo-ImageReference, Test-ImageReference, Get-ImageIdentity, ConvertTo-TrackingKey.
+'@
         }
     }
 }
