@@ -111,12 +111,9 @@ public sealed class HelpDocTests
     [MemberData(nameof(Cmdlets))]
     public void Every_error_ID_the_cmdlet_can_write_is_named_in_its_help(string cmdlet)
     {
-        // Error IDs are declared as ErrorId constants or as nameof(resource key) where an ErrorRecord is made.
+        // Error IDs are declared once, in Commands/ErrorIds.cs; a cmdlet names those it writes as ErrorIds.<Id>.
         var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "ImgTrack", "Commands", cmdlet.Replace("-", string.Empty, StringComparison.Ordinal) + "Command.cs"));
-        var ids = Regex.Matches(source, @"ErrorId\s*=\s*""(?<id>\w+)""").Select(m => m.Groups["id"].Value)
-            .Concat(Regex.Matches(source, @"(?:ErrorRecord|WriteItemError)\([^;]*?nameof\(\w+Strings\.(?<id>\w+)\)").Select(m => m.Groups["id"].Value))
-            .Distinct()
-            .ToList();
+        var ids = Regex.Matches(source, @"\bErrorIds\.(?<id>\w+)").Select(m => m.Groups["id"].Value).Distinct().ToList();
         var doc = Doc(cmdlet);
 
         Assert.True(cmdlet != "Get-ImageIdentity" || ids.Count >= 6, "expected at least six error IDs in " + cmdlet + ": " + string.Join(", ", ids));

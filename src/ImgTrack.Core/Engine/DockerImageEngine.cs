@@ -10,6 +10,8 @@ using System.Threading.Tasks;
 using Docker.DotNet;
 using Docker.DotNet.Handler.Abstractions;
 using Docker.DotNet.Models;
+using ImgTrack.Identity;
+using ImgTrack.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImgTrack.Engine;
@@ -23,8 +25,6 @@ namespace ImgTrack.Engine;
 /// </summary>
 internal sealed class DockerImageEngine : IImageEngine
 {
-    private const string NoneTag = "<none>:<none>";
-    private const string NoneDigest = "<none>@<none>";
     private const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
 
     private readonly EngineEndpoint _endpoint;
@@ -65,8 +65,8 @@ internal sealed class DockerImageEngine : IImageEngine
         {
             images.Add(new ImageSummary(
                 image.ID,
-                WithoutPlaceholder(image.RepoTags, NoneTag),
-                WithoutPlaceholder(image.RepoDigests, NoneDigest),
+                EnginePlaceholders.RemoveFrom(image.RepoTags),
+                EnginePlaceholders.RemoveFrom(image.RepoDigests),
                 image.Created == default ? null : new UtcTimestamp(image.Created),
                 image.Size));
         }
@@ -74,7 +74,7 @@ internal sealed class DockerImageEngine : IImageEngine
         return images;
     }
 
-    public async Task<ImageDetails?> InspectImageAsync(string nameOrId, CancellationToken cancellationToken)
+    public async Task<ImageFacts?> InspectImageAsync(string nameOrId, CancellationToken cancellationToken)
     {
         if (nameOrId is null)
         {
@@ -106,10 +106,10 @@ internal sealed class DockerImageEngine : IImageEngine
             return null;
         }
 
-        return new ImageDetails(
+        return new ImageFacts(
             image.ID,
-            WithoutPlaceholder(image.RepoTags, NoneTag),
-            WithoutPlaceholder(image.RepoDigests, NoneDigest),
+            EnginePlaceholders.RemoveFrom(image.RepoTags),
+            EnginePlaceholders.RemoveFrom(image.RepoDigests),
             image.Created is { } created ? new UtcTimestamp(created) : null,
             NullIfEmpty(image.Os),
             NullIfEmpty(image.Architecture),
@@ -176,7 +176,7 @@ internal sealed class DockerImageEngine : IImageEngine
 
             if (deadline.IsCancellationRequested)
             {
-                throw new EngineUnreachableException(EndpointResolver.Format(
+                throw new EngineUnreachableException(MessageText.Format(
                     EngineMessages.NoAnswer, Endpoint, _endpoint.Source, ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.CurrentCulture)), e);
             }
 
@@ -209,11 +209,11 @@ internal sealed class DockerImageEngine : IImageEngine
             if (_tls is null && api.StatusCode == HttpStatusCode.BadRequest
                 && api.ResponseBody?.IndexOf("HTTPS server", StringComparison.OrdinalIgnoreCase) >= 0)
             {
-                return new EngineUnreachableException(EndpointResolver.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source), api);
+                return new EngineUnreachableException(MessageText.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source), api);
             }
 
             return new EngineRequestException(
-                EndpointResolver.Format(EngineMessages.EngineError, Endpoint, request, (int)api.StatusCode, EngineMessageOf(api.ResponseBody)),
+                MessageText.Format(EngineMessages.EngineError, Endpoint, request, (int)api.StatusCode, EngineMessageOf(api.ResponseBody)),
                 (int)api.StatusCode,
                 api);
         }
@@ -226,11 +226,11 @@ internal sealed class DockerImageEngine : IImageEngine
             var settings = _endpoint.Tls!;
             if (!System.IO.File.Exists(settings.CertificateFile))
             {
-                reason += " " + EndpointResolver.Format(EngineMessages.TlsClientCertificateHint, settings.CertificateFile, settings.KeyFile);
+                reason += " " + MessageText.Format(EngineMessages.TlsClientCertificateHint, settings.CertificateFile, settings.KeyFile);
             }
 
             return new EngineUnreachableException(
-                EndpointResolver.Format(EngineMessages.TlsHandshakeFailed, Endpoint, _endpoint.Source, reason, settings.CertificateDirectory), error);
+                MessageText.Format(EngineMessages.TlsHandshakeFailed, Endpoint, _endpoint.Source, reason, settings.CertificateDirectory), error);
         }
 
         if (socketError is not null || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
@@ -240,14 +240,14 @@ internal sealed class DockerImageEngine : IImageEngine
             // .NET reports a missing socket file as "Cannot assign requested address"; say what it means.
             if (_endpoint.Address.Scheme == "unix" && !File.Exists(_endpoint.Address.LocalPath))
             {
-                reason = EndpointResolver.Format(EngineMessages.SocketMissing, _endpoint.Address.LocalPath);
+                reason = MessageText.Format(EngineMessages.SocketMissing, _endpoint.Address.LocalPath);
             }
 
-            return new EngineUnreachableException(EndpointResolver.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason), error);
+            return new EngineUnreachableException(MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason), error);
         }
 
         // Anything else is a bug or an answer we cannot read; keep it, with the request it came from.
-        return new EngineRequestException(EndpointResolver.Format(EngineMessages.EngineError, Endpoint, request, 0, error.Message), 0, error);
+        return new EngineRequestException(MessageText.Format(EngineMessages.EngineError, Endpoint, request, 0, error.Message), 0, error);
     }
 
     private static string EngineMessageOf(string? body)
@@ -326,25 +326,6 @@ internal sealed class DockerImageEngine : IImageEngine
         }
 
         return false;
-    }
-
-    private static IReadOnlyList<string> WithoutPlaceholder(IList<string>? values, string placeholder)
-    {
-        if (values is null || values.Count == 0)
-        {
-            return Array.Empty<string>();
-        }
-
-        var kept = new List<string>(values.Count);
-        foreach (var value in values)
-        {
-            if (!string.IsNullOrEmpty(value) && value != placeholder)
-            {
-                kept.Add(value);
-            }
-        }
-
-        return kept;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

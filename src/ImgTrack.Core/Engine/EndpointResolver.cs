@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
 
@@ -135,7 +136,7 @@ public static class EndpointResolver
                 var pipe = rest.TrimStart('/');
                 if (!pipe.StartsWith("./pipe/", StringComparison.OrdinalIgnoreCase) || pipe.Length == "./pipe/".Length)
                 {
-                    throw new EngineConfigurationException(Format(EngineMessages.InvalidEndpoint, host, source));
+                    throw new EngineConfigurationException(MessageText.Format(EngineMessages.InvalidEndpoint, host, source));
                 }
 
                 return new Uri("npipe://" + pipe);
@@ -144,12 +145,12 @@ public static class EndpointResolver
                 var hostAndPort = rest.TrimEnd('/');
                 if (hostAndPort.Length == 0 || hostAndPort.Contains("/"))
                 {
-                    throw new EngineConfigurationException(Format(EngineMessages.InvalidEndpoint, host, source));
+                    throw new EngineConfigurationException(MessageText.Format(EngineMessages.InvalidEndpoint, host, source));
                 }
 
                 if (!Uri.TryCreate("tcp://" + hostAndPort, UriKind.Absolute, out var tcp) || string.IsNullOrEmpty(tcp.Host))
                 {
-                    throw new EngineConfigurationException(Format(EngineMessages.InvalidEndpoint, host, source));
+                    throw new EngineConfigurationException(MessageText.Format(EngineMessages.InvalidEndpoint, host, source));
                 }
 
                 if (tcp.IsDefaultPort || tcp.Port <= 0)
@@ -160,7 +161,7 @@ public static class EndpointResolver
                 return tcp;
 
             default:
-                throw new EngineConfigurationException(Format(EngineMessages.UnsupportedScheme, host, source, scheme));
+                throw new EngineConfigurationException(MessageText.Format(EngineMessages.UnsupportedScheme, host, source, scheme));
         }
     }
 
@@ -202,10 +203,10 @@ public static class EndpointResolver
     {
         var id = ContextId(contextName);
         var metaFile = Path.Combine(configDirectory, "contexts", "meta", id, "meta.json");
-        var source = Format(EngineMessages.SourceContext, contextName);
+        var source = MessageText.Format(EngineMessages.SourceContext, contextName);
         if (!File.Exists(metaFile))
         {
-            throw new EngineConfigurationException(Format(EngineMessages.ContextNotFound, contextName, nameSource, metaFile));
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.ContextNotFound, contextName, nameSource, metaFile));
         }
 
         string? host;
@@ -233,12 +234,12 @@ public static class EndpointResolver
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new EngineConfigurationException(Format(EngineMessages.ContextUnreadable, contextName, metaFile, e.Message), e);
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.ContextUnreadable, contextName, metaFile, e.Message), e);
         }
 
         if (string.IsNullOrWhiteSpace(host))
         {
-            throw new EngineConfigurationException(Format(EngineMessages.ContextHasNoDockerEndpoint, contextName, metaFile));
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.ContextHasNoDockerEndpoint, contextName, metaFile));
         }
 
         // The context store keeps TLS material per endpoint: contexts/tls/<id>/docker/{ca,cert,key}.pem.
@@ -248,7 +249,4 @@ public static class EndpointResolver
         var address = ParseHost(host!.Trim(), source, tls is not null);
         return new EngineEndpoint(address, source, address.Scheme == "tcp" ? tls : null);
     }
-
-    internal static string Format(string template, params object[] args) =>
-        string.Format(CultureInfo.CurrentCulture, template, args);
 }

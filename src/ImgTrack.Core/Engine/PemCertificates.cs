@@ -8,6 +8,7 @@ using Org.BouncyCastle.OpenSsl;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
 
@@ -46,7 +47,7 @@ internal static class PemCertificates
         var privateKey = ReadPrivateKey(keyPath);
         if (!KeyMatches(privateKey, certificates[0].GetPublicKey()))
         {
-            throw Unreadable(keyPath, EndpointResolver.Format(EngineMessages.PemKeyDoesNotMatch, certificatePath));
+            throw Unreadable(keyPath, MessageText.Format(EngineMessages.PemKeyDoesNotMatch, certificatePath));
         }
 
         var store = new Pkcs12StoreBuilder().Build();
@@ -107,7 +108,7 @@ internal static class PemCertificates
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PemException or InvalidCastException or ArgumentException)
         {
-            throw new EngineConfigurationException(EndpointResolver.Format(EngineMessages.TlsMaterialUnreadable, path, e.Message), e);
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.TlsMaterialUnreadable, path, e.Message), e);
         }
 
         return items;
@@ -126,5 +127,5 @@ internal static class PemCertificates
     };
 
     private static EngineConfigurationException Unreadable(string path, string reason) =>
-        new(EndpointResolver.Format(EngineMessages.TlsMaterialUnreadable, path, reason));
+        new(MessageText.Format(EngineMessages.TlsMaterialUnreadable, path, reason));
 }

@@ -1,11 +1,12 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Linq;
 using System.Threading;
 using Docker.DotNet.Handler.Abstractions;
+using ImgTrack.Text;
 using Microsoft.Net.Http.Client;
 
 namespace ImgTrack.Engine;
@@ -116,13 +117,13 @@ internal sealed class TlsAuthProvider : IAuthProvider
     {
         if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
-            return EndpointResolver.Format(EngineMessages.ServerCertificateUntrusted, "none", CaFile);
+            return MessageText.Format(EngineMessages.ServerCertificateUntrusted, "none", CaFile);
         }
 
         using var server = new X509Certificate2(certificate);
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
-            return EndpointResolver.Format(EngineMessages.ServerCertificateNameMismatch, server.Subject, server.GetNameInfo(X509NameType.DnsName, false));
+            return MessageText.Format(EngineMessages.ServerCertificateNameMismatch, server.Subject, server.GetNameInfo(X509NameType.DnsName, false));
         }
 
         using var ourChain = new X509Chain();
@@ -136,7 +137,7 @@ internal sealed class TlsAuthProvider : IAuthProvider
         var root = elements.Count > 0 ? elements[elements.Count - 1].Certificate : null;
         if (!built || root is null || !root.RawData.SequenceEqual(_authority!.RawData))
         {
-            return EndpointResolver.Format(EngineMessages.ServerCertificateUntrusted, server.Subject, CaFile);
+            return MessageText.Format(EngineMessages.ServerCertificateUntrusted, server.Subject, CaFile);
         }
 
         return null;
@@ -146,7 +147,7 @@ internal sealed class TlsAuthProvider : IAuthProvider
     {
         if (!File.Exists(path))
         {
-            throw new EngineConfigurationException(EndpointResolver.Format(
+            throw new EngineConfigurationException(MessageText.Format(
                 EngineMessages.TlsFileMissing, endpoint, endpoint.Source, path, Path.GetDirectoryName(path) ?? path));
         }
     }

@@ -1,28 +1,26 @@
 using System;
 using System.Collections.Generic;
-using ImgTrack.Engine;
 
 namespace ImgTrack.Identity;
 
-/// <summary>Turns an engine's image details into an <see cref="ImageIdentity"/>: name parts, chosen repo digest, tracking ID.</summary>
+/// <summary>
+/// Turns what a source knows about an image (<see cref="ImageFacts"/>, from an engine or a registry) into an
+/// <see cref="ImageIdentity"/>: name parts, chosen repo digest, tracking ID. The tracking rule lives here only.
+/// </summary>
 public static class ImageIdentityBuilder
 {
-    // Engines before API 1.43 list untagged images with these placeholders; they are not names.
-    private const string NoTag = "<none>:<none>";
-    private const string NoDigest = "<none>@<none>";
-
     /// <summary>
     /// The identity of an image asked for by name: the name's own parts, and the repo digest of the name's
     /// repository (see <see cref="RepoDigestSelector"/>).
     /// </summary>
-    public static ImageIdentity ForName(string name, ImageReference reference, ImageDetails details, EngineInfo engine, UtcTimestamp collectedAt)
+    public static ImageIdentity ForName(string name, ImageReference reference, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
     {
         if (reference is null)
         {
             throw new ArgumentNullException(nameof(reference));
         }
 
-        return Build(name, reference, reference, details, engine, collectedAt);
+        return Build(name, reference, reference, facts, computerName, collectedAt);
     }
 
     /// <summary>
@@ -30,24 +28,24 @@ public static class ImageIdentityBuilder
     /// <c>-All</c> (<paramref name="name"/> is null: the first tag, or the image ID when untagged). Name parts
     /// come from the image's first tag; the repo digest is the first, as the seed's script takes it.
     /// </summary>
-    public static ImageIdentity ForImage(string? name, ImageDetails details, EngineInfo engine, UtcTimestamp collectedAt)
+    public static ImageIdentity ForImage(string? name, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
     {
-        if (details is null)
+        if (facts is null)
         {
-            throw new ArgumentNullException(nameof(details));
+            throw new ArgumentNullException(nameof(facts));
         }
 
-        var firstTag = FirstTag(details.RepoTags);
+        var firstTag = FirstTag(facts.RepoTags);
         ImageReference? reference = null;
         if (firstTag is not null && ImageReference.TryParse(firstTag, out var parsed))
         {
             reference = parsed;
         }
 
-        return Build(name ?? firstTag ?? details.Id, reference, null, details, engine, collectedAt);
+        return Build(name ?? firstTag ?? facts.Id, reference, null, facts, computerName, collectedAt);
     }
 
-    /// <summary>The first real tag, skipping the <c>&lt;none&gt;:&lt;none&gt;</c> placeholder; null when untagged.</summary>
+    /// <summary>The first tag; null when untagged.</summary>
     public static string? FirstTag(IReadOnlyList<string> repoTags)
     {
         if (repoTags is null)
@@ -57,7 +55,7 @@ public static class ImageIdentityBuilder
 
         foreach (var tag in repoTags)
         {
-            if (!string.IsNullOrEmpty(tag) && tag != NoTag)
+            if (!string.IsNullOrEmpty(tag))
             {
                 return tag;
             }
@@ -66,64 +64,40 @@ public static class ImageIdentityBuilder
         return null;
     }
 
-    private static ImageIdentity Build(string name, ImageReference? reference, ImageReference? digestOwner, ImageDetails details, EngineInfo engine, UtcTimestamp collectedAt)
+    private static ImageIdentity Build(string name, ImageReference? reference, ImageReference? digestOwner, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
     {
-        if (details is null)
+        if (facts is null)
         {
-            throw new ArgumentNullException(nameof(details));
+            throw new ArgumentNullException(nameof(facts));
         }
 
-        if (engine is null)
-        {
-            throw new ArgumentNullException(nameof(engine));
-        }
-
-        var repoDigests = Real(details.RepoDigests, NoDigest);
-        var repoTags = Real(details.RepoTags, NoTag);
-        var repoDigest = RepoDigestSelector.Choose(repoDigests, digestOwner);
+        var repoDigest = RepoDigestSelector.Choose(facts.RepoDigests, digestOwner);
 
         // The seed's rule: the repo digest when the image has one (that is what Kubernetes reports as imageID),
         // else the image ID. On the containerd image store the ID is a manifest/index digest and stays as the
         // engine reports it; the cmdlet says so with -Verbose rather than faking a config digest.
-        var trackingId = repoDigest ?? details.Id;
+        var trackingId = repoDigest ?? facts.Id;
         var source = repoDigest is null ? TrackingIdSource.ImageId : TrackingIdSource.RepoDigest;
 
         return new ImageIdentity(
             name,
             reference,
-            details.Id,
+            facts.Id,
             repoDigest,
             trackingId,
             source,
             TrackingKey.Create(trackingId),
-            new ValueList(repoDigests),
-            new ValueList(repoTags),
-            details.Created,
-            details.Os,
+            new ValueList(facts.RepoDigests),
+            new ValueList(facts.RepoTags),
+            facts.Created,
+            facts.Os,
 
             // Architecture is the engine's own value (arm64, not arm64/v8): it is what docker image inspect and
             // Kubernetes' kubernetes.io/arch node label say, so it joins with them; the variant would need a
             // column of its own (DESIGN.md: new columns only at the end), which v1 does not add.
-            details.Architecture,
-            details.Size,
-            engine.HostName,
+            facts.Architecture,
+            facts.Size ?? 0,
+            computerName,
             collectedAt);
-    }
-
-    private static List<string> Real(IReadOnlyList<string>? values, string placeholder)
-    {
-        var real = new List<string>();
-        if (values is not null)
-        {
-            foreach (var value in values)
-            {
-                if (!string.IsNullOrEmpty(value) && value != placeholder)
-                {
-                    real.Add(value);
-                }
-            }
-        }
-
-        return real;
     }
 }

@@ -19,7 +19,6 @@ public static class TrackingKey
 {
     private const string DockerPullablePrefix = "docker-pullable://";
     private const string DockerPrefix = "docker://";
-    private const string Sha256Prefix = "sha256:";
 
     /// <summary>The key of any Kubernetes <c>imageID</c> form, Docker repo digest or image ID; throws <see cref="FormatException"/> naming what was expected.</summary>
     /// <param name="id">The ID, e.g. <c>docker-pullable://nginx@sha256:…</c>.</param>
@@ -75,9 +74,9 @@ public static class TrackingKey
         }
 
         // An image ID as Docker prints it without the algorithm.
-        if (ImageReferenceParser.IsImageIdHex(body))
+        if (ImageId.IsFullHex(body))
         {
-            return Sha256Prefix + body;
+            return ImageId.Sha256Prefix + body;
         }
 
         // An image ID (or any bare digest): Docker's name grammar would read "sha256:<hex>" as repository "sha256"
@@ -105,7 +104,7 @@ public static class TrackingKey
     private static bool IsBareDigest(string body) =>
         body.Length > 7
         && body[6] == ':'
-        && (body.StartsWith(Sha256Prefix, StringComparison.Ordinal)
+        && (body.StartsWith(ImageId.Sha256Prefix, StringComparison.Ordinal)
             || body.StartsWith("sha384:", StringComparison.Ordinal)
             || body.StartsWith("sha512:", StringComparison.Ordinal));
 }

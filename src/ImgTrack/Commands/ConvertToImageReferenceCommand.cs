@@ -20,25 +20,7 @@ public sealed class ConvertToImageReferenceCommand : ImgTrackCmdlet
     [AllowEmptyCollection]
     public string?[] Name { get; set; } = Array.Empty<string>();
 
-    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
-    private static readonly string?[] s_nullItem = { null };
-
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var name in Name ?? s_nullItem)
-        {
-            if (ImageReference.TryParse(name, out var reference, out var error))
-            {
-                WriteObject(reference);
-            }
-            else
-            {
-                WriteError(new ErrorRecord(new ImageReferenceFormatException(error), nameof(ReferenceCommandStrings.InvalidImageReference), ErrorCategory.InvalidArgument, name)
-                {
-                    ErrorDetails = new ErrorDetails(error) { RecommendedAction = ReferenceCommandStrings.InvalidImageReference },
-                });
-            }
-        }
-    }
+    protected override void ProcessRecord() =>
+        ConvertEach<ImageReference>(Name, ImageReference.TryParse, ErrorIds.InvalidImageReference, ReferenceCommandStrings.InvalidImageReference, error => new ImageReferenceFormatException(error));
 }

@@ -20,25 +20,7 @@ public sealed class ConvertToTrackingKeyCommand : ImgTrackCmdlet
     [AllowEmptyCollection]
     public string?[] Id { get; set; } = Array.Empty<string>();
 
-    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
-    private static readonly string?[] s_nullItem = { null };
-
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var id in Id ?? s_nullItem)
-        {
-            if (TrackingKey.TryCreate(id, out var key, out var error))
-            {
-                WriteObject(key);
-            }
-            else
-            {
-                WriteError(new ErrorRecord(new FormatException(error), nameof(ReferenceCommandStrings.InvalidTrackingId), ErrorCategory.InvalidArgument, id)
-                {
-                    ErrorDetails = new ErrorDetails(error) { RecommendedAction = ReferenceCommandStrings.InvalidTrackingId },
-                });
-            }
-        }
-    }
+    protected override void ProcessRecord() =>
+        ConvertEach<string>(Id, TrackingKey.TryCreate, ErrorIds.InvalidTrackingId, ReferenceCommandStrings.InvalidTrackingId, error => new FormatException(error));
 }

@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using ImgTrack.Collection;
 using ImgTrack.Completion;
 using ImgTrack.Engine;
-using ImgTrack.Identity;
+using ImgTrack.Progress;
 using ImgTrack.Resources;
 
 namespace ImgTrack.Commands;
@@ -33,12 +34,6 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
     private const string NameSet = "Name";
     private const string AllSet = "All";
-    private const string EngineUnreachableErrorId = "EngineUnreachable";
-    private const string InvalidEngineConfigurationErrorId = "InvalidEngineConfiguration";
-    private const string EngineProtocolErrorId = "EngineProtocolError";
-
-    // A $null from the pipeline binds as a null array: it is still one bad item that gets its own error record.
-    private static readonly string?[] s_nullItem = { null };
 
     // How many images the -All warning names before it only counts.
     private const int WarningNameLimit = 20;
@@ -48,8 +43,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private static readonly TimeSpan s_allProgressDelay = ProgressPolicy.MinimumInterval;
 
     private readonly List<string> _neverPushed = new();
-    private IImageEngine? _engine;
-    private EngineInfo? _engineInfo;
+    private ImageIdentityCollector? _collector;
     private IdentityPipeline? _pipeline;
     private UtcTimestamp _collectedAt;
     private bool _showProgress;
@@ -96,7 +90,16 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         // Everything that can fail for the whole run happens here, before the first input and before any command
         // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
         // terminating error and leaves yesterday's inventory as it was.
-        _pipeline = new IdentityPipeline(Connect(), ThrottleLimit, CancellationToken);
+        var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, _collectedAt, CancellationToken).GetAwaiter().GetResult());
+        var info = _collector.Info;
+        WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
+        if (info.UsesContainerdImageStore)
+        {
+            WriteVerbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
+        }
+
+        _pipeline = new IdentityPipeline(_collector, ThrottleLimit, CancellationToken);
         _showProgress = ProgressPolicy.ShouldShowProgress(
             Environment.UserInteractive,
             Host?.Name,
@@ -111,7 +114,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             case NameSet:
                 _progress ??= new ProgressThrottle(s_namesProgressDelay);
-                foreach (var text in Name ?? s_nullItem)
+                foreach (var text in Items(Name))
                 {
                     Write(_pipeline!.Add(text));
                 }
@@ -160,18 +163,13 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     }
 
     // Enumerates (on the pipeline thread) the outcomes that are ready and writes each one.
-    private void Write(IEnumerable<IdentityOutcome> outcomes)
+    private void Write(IEnumerable<IdentityOutcome> outcomes) => Guard(() =>
     {
-        Guard(() =>
+        foreach (var outcome in outcomes)
         {
-            foreach (var outcome in outcomes)
-            {
-                Emit(outcome);
-            }
-
-            return true;
-        });
-    }
+            Emit(outcome);
+        }
+    });
 
     private void Emit(IdentityOutcome outcome)
     {
@@ -195,11 +193,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             return;
         }
 
-        var endpoint = _engineInfo?.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
+        var endpoint = _collector?.Info.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
         switch (outcome.Error)
         {
             case IdentityError.InvalidImageReference:
-                WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), nameof(EngineStrings.InvalidImageReference), ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
+                WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), ErrorIds.InvalidImageReference, ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
                 break;
             case IdentityError.ImageNotFound when ParameterSetName == AllSet:
                 // Removed between the list and the inspect call: no longer one of the engine's images.
@@ -207,10 +205,10 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 break;
             case IdentityError.ImageNotFound:
                 var message = Format(EngineStrings.ImageNotFound, outcome.Input, endpoint);
-                WriteItemError(outcome, new ItemNotFoundException(message), nameof(EngineStrings.ImageNotFound), ErrorCategory.ObjectNotFound, message);
+                WriteItemError(outcome, new ItemNotFoundException(message), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, message);
                 break;
             default:
-                WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), nameof(EngineStrings.ImageInspectFailed), ErrorCategory.ReadError, Format(EngineStrings.ImageInspectFailed, outcome.Input, endpoint, outcome.Detail));
+                WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), ErrorIds.ImageInspectFailed, ErrorCategory.ReadError, Format(EngineStrings.ImageInspectFailed, outcome.Input, endpoint, outcome.Detail));
                 break;
         }
     }
@@ -234,50 +232,37 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         WriteProgress(record);
     }
 
-    // Opens the engine and asks who it is (the version handshake), and says what it is with -Verbose.
-    private ImageIdentityCollector Connect()
+    private void Guard(Action step) => Guard<object?>(() =>
     {
-        try
-        {
-            _engine = ImageEngineFactory.Create(DockerHost, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
-        }
-        catch (EngineConfigurationException ex)
-        {
-            // No usable endpoint (a bad -DockerHost, DOCKER_HOST or context, missing TLS files): the core's message
-            // names the setting and where it came from. A settings error, not a connection error.
-            ThrowTerminatingError(new ErrorRecord(ex, InvalidEngineConfigurationErrorId, ErrorCategory.InvalidArgument, DockerHost));
-        }
+        step();
+        return null;
+    });
 
-        var engine = _engine!;
-        var info = Guard(() => engine.GetInfoAsync(CancellationToken).GetAwaiter().GetResult());
-        _engineInfo = info;
-        WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
-        if (info.UsesContainerdImageStore)
-        {
-            WriteVerbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
-        }
-
-        return new ImageIdentityCollector(engine, info, _collectedAt);
-    }
-
-    // Runs a blocking step on the pipeline thread, turning the two run-ending failures into PowerShell's terms:
-    // an unreachable engine is one terminating error; cancellation after Ctrl+C stops the pipeline.
+    // Runs a blocking step on the pipeline thread, turning the run-ending failures into PowerShell's terms: each is
+    // one terminating error naming the endpoint; cancellation after Ctrl+C stops the pipeline.
     private T Guard<T>(Func<T> step)
     {
         try
         {
             return step();
         }
+        catch (EngineConfigurationException ex)
+        {
+            // No usable endpoint (a bad -DockerHost, DOCKER_HOST or context, missing TLS files): the core's message
+            // names the setting and where it came from. A settings error, not a connection error.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidEngineConfiguration, ErrorCategory.InvalidArgument, DockerHost));
+            throw; // ThrowTerminatingError never returns.
+        }
         catch (EngineUnreachableException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, EngineUnreachableErrorId, ErrorCategory.ConnectionError, _engine?.Endpoint ?? DockerHost));
-            throw; // ThrowTerminatingError never returns.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineUnreachable, ErrorCategory.ConnectionError, _collector?.Info.Endpoint ?? DockerHost));
+            throw;
         }
         catch (EngineRequestException ex)
         {
             // Only run-wide requests (the handshake, the -All list) get here: per-image answers are outcomes. The
             // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
-            ThrowTerminatingError(new ErrorRecord(ex, EngineProtocolErrorId, ErrorCategory.ProtocolError, _engine?.Endpoint ?? DockerHost));
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineProtocolError, ErrorCategory.ProtocolError, _collector?.Info.Endpoint ?? DockerHost));
             throw;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
@@ -290,8 +275,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         _pipeline?.Dispose();
         _pipeline = null;
-        _engine?.Dispose();
-        _engine = null;
+        _collector?.Dispose();
+        _collector = null;
     }
 
     private static string NameList(List<string> names)

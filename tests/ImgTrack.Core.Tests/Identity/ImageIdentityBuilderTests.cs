@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Engine;
 using ImgTrack.Identity;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class ImageIdentityBuilderTests
 {
     private static readonly UtcTimestamp s_collectedAt = new(new DateTime(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc));
 
-    private static ImageDetailsFor Image(RecordedEngine engine, string id) => new(engine, engine.AllDetails.Single(d => d.Id == id));
+    private static ImageFactsFor Image(RecordedEngine engine, string id) => new(engine, engine.AllDetails.Single(d => d.Id == id));
 
     [Fact]
     public void The_seeds_pulled_image_tracks_by_its_repo_digest_with_every_inspect_field_mapped()
@@ -20,7 +21,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.SeedAmazonLinux();
         var image = Image(engine, Recorded.AmazonLinuxId);
 
-        var identity = ImageIdentityBuilder.ForName("amazonlinux", ImageReference.Parse("amazonlinux"), image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForName("amazonlinux", ImageReference.Parse("amazonlinux"), image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Equal("amazonlinux", identity.Name);
         Assert.Equal("docker.io/library/amazonlinux:latest", identity.Reference);
@@ -47,7 +48,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.Dockerd2010();
         var image = Image(engine, Recorded.SoloId);
 
-        var identity = ImageIdentityBuilder.ForName("solo", ImageReference.Parse("solo"), image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForName("solo", ImageReference.Parse("solo"), image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Null(identity.RepoDigest);
         Assert.Empty(identity.RepoDigests);
@@ -67,7 +68,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.Dockerd2010();
         var image = Image(engine, Recorded.PushedId);
 
-        var identity = ImageIdentityBuilder.ForName(name, ImageReference.Parse(name), image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForName(name, ImageReference.Parse(name), image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Equal(expectedRepoDigest, identity.RepoDigest);
         Assert.Equal(expectedRepoDigest, identity.TrackingId);
@@ -82,7 +83,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.Dockerd2010();
         var image = Image(engine, Recorded.PushedId);
 
-        var identity = ImageIdentityBuilder.ForImage("3e91a50f2068", image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForImage("3e91a50f2068", image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Equal("3e91a50f2068", identity.Name);
         Assert.Equal("127.0.0.1:5731/other/app:2.0", identity.Reference);
@@ -99,7 +100,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.Dockerd2010();
         var image = Image(engine, Recorded.UntaggedId);
 
-        var identity = ImageIdentityBuilder.ForImage(null, image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForImage(null, image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Equal(Recorded.UntaggedId, identity.Name);
         Assert.Null(identity.Reference);
@@ -116,7 +117,7 @@ public sealed class ImageIdentityBuilderTests
         var engine = RecordedEngine.Dockerd2010();
         var image = Image(engine, Recorded.SoloId);
 
-        var identity = ImageIdentityBuilder.ForImage(null, image.Details, engine.Info, s_collectedAt);
+        var identity = ImageIdentityBuilder.ForImage(null, image.Details, engine.Info.HostName, s_collectedAt);
 
         Assert.Equal("solo:latest", identity.Name);
         Assert.Equal("docker.io/library/solo:latest", identity.Reference);
@@ -129,7 +130,8 @@ public sealed class ImageIdentityBuilderTests
     [InlineData(new[] { "b:2", "a:1" }, "b:2")]
     public void FirstTag_skips_the_placeholder_of_engines_before_API_1_43(string[] tags, string? expected)
     {
-        Assert.Equal(expected, ImageIdentityBuilder.FirstTag(tags));
+        // The placeholder is dropped once, where engine data enters (EnginePlaceholders); the builder sees real tags.
+        Assert.Equal(expected, ImageIdentityBuilder.FirstTag(EnginePlaceholders.RemoveFrom(tags)));
     }
 
     [Fact]
@@ -145,5 +147,5 @@ public sealed class ImageIdentityBuilderTests
         Assert.Empty(list[2].RepoDigests);
     }
 
-    private sealed record ImageDetailsFor(RecordedEngine Engine, ImgTrack.Engine.ImageDetails Details);
+    private sealed record ImageFactsFor(RecordedEngine Engine, ImageFacts Details);
 }

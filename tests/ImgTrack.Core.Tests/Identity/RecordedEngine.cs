@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
+using ImgTrack.Identity;
 using ImgTrack.Tests;
 
 namespace ImgTrack.Core.Tests.Identity;
@@ -22,7 +23,7 @@ internal sealed class RecordedEngine : IImageEngine
     public const string RecordedHostName = "vm";
 
     private readonly List<ImageSummary> _list;
-    private readonly List<ImageDetails> _details;
+    private readonly List<ImageFacts> _details;
     private int _running;
     private int _maxRunning;
 
@@ -51,7 +52,7 @@ internal sealed class RecordedEngine : IImageEngine
 
     public int MaxConcurrentInspects => Volatile.Read(ref _maxRunning);
 
-    public IReadOnlyList<ImageDetails> AllDetails => _details;
+    public IReadOnlyList<ImageFacts> AllDetails => _details;
 
     public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) => Task.FromResult(Info);
 
@@ -61,7 +62,7 @@ internal sealed class RecordedEngine : IImageEngine
         return Task.FromResult<IReadOnlyList<ImageSummary>>(_list);
     }
 
-    public async Task<ImageDetails?> InspectImageAsync(string nameOrId, CancellationToken cancellationToken)
+    public async Task<ImageFacts?> InspectImageAsync(string nameOrId, CancellationToken cancellationToken)
     {
         InspectCalls.Enqueue(nameOrId);
         var running = Interlocked.Increment(ref _running);
@@ -91,7 +92,7 @@ internal sealed class RecordedEngine : IImageEngine
     }
 
     // dockerd looks up a tag first, then an ID or unique ID prefix; enough of that for the recorded images.
-    private ImageDetails? Find(string nameOrId)
+    private ImageFacts? Find(string nameOrId)
     {
         var tag = nameOrId.Contains(':', StringComparison.Ordinal) && nameOrId.LastIndexOf(':') > nameOrId.LastIndexOf('/') ? nameOrId : nameOrId + ":latest";
         var byName = _details.FirstOrDefault(d => d.RepoTags.Contains(nameOrId) || d.RepoTags.Contains(tag) || d.RepoDigests.Contains(nameOrId));
@@ -119,10 +120,10 @@ internal sealed class RecordedEngine : IImageEngine
             e.GetProperty("Size").GetInt64())).ToList();
     }
 
-    private static IEnumerable<ImageDetails> ReadInspect(string file)
+    private static IEnumerable<ImageFacts> ReadInspect(string file)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(RecordedPath(file)));
-        return doc.RootElement.EnumerateArray().Select(e => new ImageDetails(
+        return doc.RootElement.EnumerateArray().Select(e => new ImageFacts(
             e.GetProperty("Id").GetString()!,
             Strings(e, "RepoTags", "<none>:<none>"),
             Strings(e, "RepoDigests", "<none>@<none>"),

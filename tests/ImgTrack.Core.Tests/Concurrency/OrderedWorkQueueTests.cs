@@ -2,10 +2,11 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Concurrency;
 using ImgTrack.Identity;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Identity;
+namespace ImgTrack.Core.Tests.Concurrency;
 
 public sealed class OrderedWorkQueueTests
 {

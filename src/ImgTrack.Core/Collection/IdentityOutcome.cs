@@ -1,19 +1,7 @@
 using System;
+using ImgTrack.Identity;
 
-namespace ImgTrack.Identity;
-
-/// <summary>Why one input gave no identity. The names are the cmdlet's error IDs.</summary>
-public enum IdentityError
-{
-    /// <summary>The text breaks the reference grammar; the engine was not asked.</summary>
-    InvalidImageReference,
-
-    /// <summary>The engine has no image by that name or ID.</summary>
-    ImageNotFound,
-
-    /// <summary>The engine answered the image request with an error of its own.</summary>
-    ImageInspectFailed,
-}
+namespace ImgTrack.Collection;
 
 /// <summary>The result for one input: an identity, or an error to report against that input. Never both.</summary>
 public sealed class IdentityOutcome

@@ -3,11 +3,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Collection;
+using ImgTrack.Core.Tests.Identity;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Identity;
+namespace ImgTrack.Core.Tests.Collection;
 
 /// <summary>Get-ImageIdentity's streaming core against recorded engine answers: order, errors per item, concurrency.</summary>
 public sealed class IdentityPipelineTests

@@ -1,7 +1,9 @@
+using ImgTrack.Collection;
+using ImgTrack.Core.Tests.Identity;
 using ImgTrack.Identity;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Identity;
+namespace ImgTrack.Core.Tests.Collection;
 
 public sealed class ImageInputTests
 {

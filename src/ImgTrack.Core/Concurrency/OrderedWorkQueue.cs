@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace ImgTrack.Identity;
+namespace ImgTrack.Concurrency;
 
 /// <summary>
 /// Runs work items with bounded concurrency and hands their results back in the order they were added, each as

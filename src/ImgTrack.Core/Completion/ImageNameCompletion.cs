@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
+using ImgTrack.Identity;
 
-namespace ImgTrack.Identity;
+namespace ImgTrack.Completion;
 
 /// <summary>
 /// Tab completion of image names from the local engine's tags. A prompt must never hang or print errors for
@@ -31,7 +32,7 @@ public static class ImageNameCompletion
         var word = wordToComplete ?? string.Empty;
         var tags = images
             .SelectMany(image => image.RepoTags ?? Array.Empty<string>())
-            .Where(tag => !string.IsNullOrEmpty(tag) && tag != "<none>:<none>")
+            .Where(tag => !string.IsNullOrEmpty(tag))
             .Distinct(StringComparer.Ordinal)
             .ToList();
 

@@ -1,8 +1,8 @@
 using System;
-using ImgTrack.Identity;
+using ImgTrack.Progress;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Identity;
+namespace ImgTrack.Core.Tests.Progress;
 
 public sealed class ProgressPolicyTests
 {

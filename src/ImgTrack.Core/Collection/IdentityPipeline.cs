@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using ImgTrack.Concurrency;
+using ImgTrack.Identity;
 
-namespace ImgTrack.Identity;
+namespace ImgTrack.Collection;
 
 /// <summary>
 /// The streaming core of <c>Get-ImageIdentity</c>: inputs go in one at a time (as pipeline input arrives), engine

@@ -3,21 +3,52 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
+using ImgTrack.Identity;
+using ImgTrack.References;
 
-namespace ImgTrack.Identity;
+namespace ImgTrack.Collection;
 
 /// <summary>
 /// Asks one engine about images and turns each answer into an <see cref="IdentityOutcome"/>. Every per-image
 /// failure becomes an outcome, so one bad input never ends a run; only an unreachable engine
 /// (<see cref="EngineUnreachableException"/>) and cancellation propagate.
 /// </summary>
-public sealed class ImageIdentityCollector
+public sealed class ImageIdentityCollector : IDisposable
 {
     private readonly IImageEngine _engine;
     private readonly EngineInfo _info;
     private readonly UtcTimestamp _collectedAt;
 
-    /// <summary>Creates a collector for an engine that has answered <see cref="IImageEngine.GetInfoAsync"/>.</summary>
+    /// <summary>
+    /// Opens the engine for one run and asks it who it is (the handshake), before any input is read: everything that
+    /// can fail for the whole run fails here. The collector owns the engine client.
+    /// </summary>
+    /// <param name="dockerHost">The endpoint, or null for DOCKER_HOST, the Docker context, then the platform default.</param>
+    /// <param name="workingDirectory">The folder a relative unix socket path is read against (PowerShell's location).</param>
+    /// <param name="collectedAt">One timestamp for the whole run.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <exception cref="EngineConfigurationException">The endpoint settings cannot work.</exception>
+    /// <exception cref="EngineUnreachableException">The engine does not answer.</exception>
+    /// <exception cref="EngineRequestException">The endpoint answered, but not as a Docker engine does.</exception>
+    public static async Task<ImageIdentityCollector> OpenAsync(string? dockerHost, string? workingDirectory, UtcTimestamp collectedAt, CancellationToken cancellationToken)
+    {
+        var engine = ImageEngineFactory.Create(dockerHost, workingDirectory);
+        try
+        {
+            var info = await engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+            return new ImageIdentityCollector(engine, info, collectedAt);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the engine said of itself in the handshake (endpoint, versions, host, image store).</summary>
+    public EngineInfo Info => _info;
+
+    /// <summary>Creates a collector for an engine that has answered <see cref="IImageEngine.GetInfoAsync"/>; it then owns the engine.</summary>
     /// <param name="engine">The engine.</param>
     /// <param name="info">Its info answer (host name for <see cref="ImageIdentity.ComputerName"/>).</param>
     /// <param name="collectedAt">One timestamp for the whole invocation.</param>
@@ -28,7 +59,7 @@ public sealed class ImageIdentityCollector
         _collectedAt = collectedAt;
     }
 
-    /// <summary>Resolves one classified input (a name or an image ID). Invalid input fails without an engine call.</summary>
+    /// <summary>Resolves one valid classified input (a name or an image ID).</summary>
     public async Task<IdentityOutcome> ResolveAsync(ImageInput input, CancellationToken cancellationToken)
     {
         if (input is null)
@@ -38,14 +69,15 @@ public sealed class ImageIdentityCollector
 
         if (input.Kind == ImageInputKind.Invalid)
         {
-            return IdentityOutcome.Invalid(input);
+            // The pipeline writes invalid input's error itself, without a request: it never reaches a source.
+            throw new ArgumentException("Only valid input is resolved.", nameof(input));
         }
 
         return await InspectAsync(
             input.Text,
             details => input.Kind == ImageInputKind.Name && !FoundByIdPrefix(input, details)
-                ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info, _collectedAt)
-                : ImageIdentityBuilder.ForImage(input.Text, details, _info, _collectedAt),
+                ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info.HostName, _collectedAt)
+                : ImageIdentityBuilder.ForImage(input.Text, details, _info.HostName, _collectedAt),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -65,9 +97,12 @@ public sealed class ImageIdentityCollector
 
         return InspectAsync(
             image.Id,
-            details => ImageIdentityBuilder.ForImage(null, details, _info, _collectedAt),
+            details => ImageIdentityBuilder.ForImage(null, details, _info.HostName, _collectedAt),
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _engine.Dispose();
 
     /// <summary>
     /// True when the engine found a name-shaped input by image ID prefix rather than by name: a short hex string such as
@@ -75,9 +110,9 @@ public sealed class ImageIdentityCollector
     /// (moby <c>daemon/images/image.go</c> <c>GetImage</c>). Its name parts must then come from the image's own tags,
     /// not from <c>docker.io/library/52f6:latest</c>, which does not exist.
     /// </summary>
-    private static bool FoundByIdPrefix(ImageInput input, ImageDetails details)
+    private static bool FoundByIdPrefix(ImageInput input, ImageFacts details)
     {
-        if (!ImageInput.IsLowerHex(input.Text) || !details.Id.StartsWith(ImageInput.Sha256Prefix + input.Text, StringComparison.Ordinal))
+        if (!ImageId.IsLowerHex(input.Text) || !ImageId.HasHexPrefix(details.Id, input.Text))
         {
             return false;
         }
@@ -93,7 +128,7 @@ public sealed class ImageIdentityCollector
         return true;
     }
 
-    private async Task<IdentityOutcome> InspectAsync(string input, Func<ImageDetails, ImageIdentity> build, CancellationToken cancellationToken)
+    private async Task<IdentityOutcome> InspectAsync(string input, Func<ImageFacts, ImageIdentity> build, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,0 +1,16 @@
+using System;
+
+namespace ImgTrack.Collection;
+
+/// <summary>Why one input gave no identity. The names are the cmdlet's error IDs.</summary>
+public enum IdentityError
+{
+    /// <summary>The text breaks the reference grammar; the engine was not asked.</summary>
+    InvalidImageReference,
+
+    /// <summary>The engine has no image by that name or ID.</summary>
+    ImageNotFound,
+
+    /// <summary>The engine answered the image request with an error of its own.</summary>
+    ImageInspectFailed,
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Collections.Generic;
+
+namespace ImgTrack.Identity;
+
+/// <summary>
+/// What a source of identity knows about one image, in its own terms: an engine after an inspect, a registry after
+/// reading a manifest. <see cref="ImageIdentityBuilder"/> turns it into an <see cref="ImageIdentity"/> the same way
+/// whichever source answered. Lists hold real values only: a source filters its own placeholders where its data enters.
+/// </summary>
+public sealed class ImageFacts
+{
+    /// <summary>Creates the facts of one image.</summary>
+    public ImageFacts(string id, IReadOnlyList<string> repoTags, IReadOnlyList<string> repoDigests, UtcTimestamp? created, string? os, string? architecture, string? variant, long? size)
+    {
+        Id = id ?? throw new ArgumentNullException(nameof(id));
+        RepoTags = repoTags ?? Array.Empty<string>();
+        RepoDigests = repoDigests ?? Array.Empty<string>();
+        Created = created;
+        Os = os;
+        Architecture = architecture;
+        Variant = variant;
+        Size = size;
+    }
+
+    /// <summary>The image ID as the source reports it (<c>sha256:…</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>The image's tags (<c>repo:tag</c>).</summary>
+    public IReadOnlyList<string> RepoTags { get; }
+
+    /// <summary>The image's repo digests (<c>repo@sha256:…</c>).</summary>
+    public IReadOnlyList<string> RepoDigests { get; }
+
+    /// <summary>When the image was created, if known.</summary>
+    public UtcTimestamp? Created { get; }
+
+    /// <summary>The image's operating system (<c>linux</c>, <c>windows</c>).</summary>
+    public string? Os { get; }
+
+    /// <summary>The image's architecture as the source names it (<c>amd64</c>, <c>arm64</c>).</summary>
+    public string? Architecture { get; }
+
+    /// <summary>The architecture variant (<c>v8</c>), if any.</summary>
+    public string? Variant { get; }
+
+    /// <summary>The image's size in bytes, when the source knows an uncompressed size.</summary>
+    public long? Size { get; }
+}
