@@ -268,7 +268,7 @@ catch {
     Write-Host ''
     Write-Host 'Without an engine, ImgTrack still reads image names as Docker does:'
     # Four columns that fit an 80-column terminal; the Reference holds the registry.
-    Write-Host 'PS> ConvertTo-ImageReference nginx, localhost:5000/app:1.0, ghcr.io/org/tool:2 | Format-Table Original, Reference, Repository, Tag'
+    Write-Host 'PS> ConvertTo-ImageReference nginx, localhost:5000/app:1.0, ghcr.io/org/tool:2 | Format-Table Original, Reference, Repository, Tag -AutoSize'
     ConvertTo-ImageReference 'nginx', 'localhost:5000/app:1.0', 'ghcr.io/org/tool:2' | Format-Table Original, Reference, Repository, Tag -AutoSize | Out-Host
     exit 1
 }
