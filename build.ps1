@@ -15,6 +15,9 @@
                PSModulePath). The last line sums both layers: 'Total: N passed, N failed, N skipped'.
       Package  Runs Docs (platyPS 0.14 required unless -SkipHelp), then packs out/ImgTrack into
                out/ImgTrack.<version>.nupkg with Compress-PSResource (PSResourceGet 1.1 or later).
+      Run      Builds the module, then in a fresh pwsh imports out/ImgTrack and shows 'Get-ImageIdentity -All' for the
+               engine DOCKER_HOST (or the Docker context, or the platform default) names. With no engine: what is
+               missing and how to fix it, what works without one, and exit code 1.
 
     Works in Windows PowerShell 5.1 and PowerShell 7. Package also needs Compress-PSResource, from
     Microsoft.PowerShell.PSResourceGet 1.1 or later, which PowerShell 7.5 and later include (the pinned
@@ -38,10 +41,15 @@
 
 .EXAMPLE
     ./build.ps1 -Task Build, Package -SkipHelp
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Run
+
+    The README's first command: the pinned pwsh, the module built and staged, every image of the machine's engine.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Clean', 'Build', 'Docs', 'Test', 'Package')]
+    [ValidateSet('Clean', 'Build', 'Docs', 'Test', 'Package', 'Run')]
     [string[]] $Task = 'Build',
 
     [string] $Configuration = 'Debug',
@@ -286,6 +294,46 @@ function Invoke-Package {
     Write-Host "Package: $package"
 }
 
+# Run: builds and stages the module (the module project only: the tests are not needed to run it), then shows
+# 'Get-ImageIdentity -All' in a fresh pwsh: this session may already hold an ImgTrack.dll, which .NET cannot unload.
+# The engine is the one DOCKER_HOST, the Docker context or the platform default names, as for any user. Without an
+# engine, the engine's own message (what is missing, how to fix it) and what works without one, and exit code 1 in
+# $script:RunExitCode. Nothing is captured, so the child pwsh writes straight to the terminal (colors, table width).
+function Invoke-Run {
+    Invoke-Native -FilePath 'dotnet' -ArgumentList @('build', (Join-Path $RepoRoot 'src/ImgTrack/ImgTrack.csproj'), '-c', $Configuration, '-nologo')
+    Assert-StagedModule
+
+    $command = @"
+`$ErrorActionPreference = 'Stop'
+Write-Host 'PS> Import-Module ./out/ImgTrack/ImgTrack.psd1'
+Import-Module -Name '$($Manifest.Replace("'", "''"))'
+Write-Host 'PS> Get-ImageIdentity -All'
+try {
+    `$count = 0
+    Get-ImageIdentity -All -ErrorAction Continue | ForEach-Object { `$count++; `$_ } | Out-Host
+}
+catch {
+    # Run failures only (no engine, a bad endpoint): item failures are written and the run goes on.
+    Write-Host ''
+    Write-Host `$_.Exception.Message
+    Write-Host ''
+    Write-Host 'Without an engine, ImgTrack still reads image names as Docker does:'
+    # Four columns that fit an 80-column terminal; the Reference holds the registry.
+    Write-Host 'PS> ConvertTo-ImageReference nginx, localhost:5000/app:1.0, ghcr.io/org/tool:2 | Format-Table Original, Reference, Repository, Tag -AutoSize'
+    ConvertTo-ImageReference 'nginx', 'localhost:5000/app:1.0', 'ghcr.io/org/tool:2' | Format-Table Original, Reference, Repository, Tag -AutoSize | Out-Host
+    exit 1
+}
+
+if (`$count -eq 0) {
+    Write-Host 'The engine answered, but it holds no images yet: pull one (docker pull nginx) and run this again.'
+}
+exit 0
+"@
+    $pwsh = Get-PwshCommandLine
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $command
+    $script:RunExitCode = $LASTEXITCODE
+}
+
 try {
     foreach ($name in $Task) {
         Write-Host "==> $name ($Configuration)"
@@ -295,6 +343,11 @@ try {
             'Docs' { Invoke-Docs }
             'Test' { Invoke-Test }
             'Package' { Invoke-Package }
+            'Run' {
+                # Its own exit code, without an error record: the run has already said what went wrong.
+                Invoke-Run
+                if ($script:RunExitCode -ne 0) { exit $script:RunExitCode }
+            }
         }
     }
 }

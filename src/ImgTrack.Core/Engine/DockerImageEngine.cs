@@ -201,7 +201,9 @@ internal sealed class DockerImageEngine : IImageEngine
         return await task.ConfigureAwait(false);
     }
 
-    private Exception Translate(string request, Exception error)
+    /// <summary>Turns a failed engine call into the exception a caller sees. Internal for the tests, which feed it
+    /// the failures a real transport raises (a socket the account may not use, a pipe it may not open).</summary>
+    internal Exception Translate(string request, Exception error)
     {
         if (error is DockerApiException api)
         {
@@ -233,17 +235,30 @@ internal sealed class DockerImageEngine : IImageEngine
                 MessageText.Format(EngineMessages.TlsHandshakeFailed, Endpoint, _endpoint.Source, reason, settings.CertificateDirectory), error);
         }
 
-        if (socketError is not null || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
+        var accessDenied = Find<UnauthorizedAccessException>(error);
+        if (socketError is not null || accessDenied is not null
+            || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
         {
-            var reason = (socketError ?? Innermost(error)).Message.TrimEnd('.') + ".";
+            var reason = (socketError ?? accessDenied ?? Innermost(error)).Message.TrimEnd('.') + ".";
+            var unix = _endpoint.Address.Scheme == "unix";
 
-            // .NET reports a missing socket file as "Cannot assign requested address"; say what it means.
-            if (_endpoint.Address.Scheme == "unix" && !File.Exists(_endpoint.Address.LocalPath))
+            // Permission first: a socket in a folder the account may not search is also "not there" to File.Exists.
+            if (unix && socketError?.SocketErrorCode == SocketError.AccessDenied)
             {
+                reason = MessageText.Format(EngineMessages.SocketAccessDenied, _endpoint.Address.LocalPath);
+            }
+            else if (unix && !File.Exists(_endpoint.Address.LocalPath))
+            {
+                // .NET reports a missing socket file as "Cannot assign requested address"; say what it means.
                 reason = MessageText.Format(EngineMessages.SocketMissing, _endpoint.Address.LocalPath);
             }
+            else if (_endpoint.Address.Scheme == "npipe" && accessDenied is not null)
+            {
+                reason = EngineMessages.PipeAccessDenied;
+            }
 
-            return new EngineUnreachableException(MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason), error);
+            return new EngineUnreachableException(
+                MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason, EngineMessages.EngineFixes), error);
         }
 
         // Anything else is a bug or an answer we cannot read; keep it, with the request it came from.

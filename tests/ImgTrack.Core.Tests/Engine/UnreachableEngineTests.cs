@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -44,6 +45,7 @@ public sealed class UnreachableEngineTests
 
         Assert.True(clock.Elapsed < s_upperBound, $"took {clock.Elapsed}");
         AssertNamesEndpointAndFixes(error, endpoint);
+        AssertGivesNoEngineGuidance(error);
         Assert.NotNull(error.InnerException);
     }
 
@@ -72,6 +74,7 @@ public sealed class UnreachableEngineTests
             Assert.True(clock.Elapsed < s_upperBound, $"took {clock.Elapsed}");
             AssertNamesEndpointAndFixes(error, "unix://" + stale);
             Assert.Contains("Connection refused", error.Message, StringComparison.Ordinal);
+            AssertGivesNoEngineGuidance(error);
         }
         finally
         {
@@ -88,7 +91,49 @@ public sealed class UnreachableEngineTests
 
         var error = await Assert.ThrowsAsync<EngineUnreachableException>(() => engine.GetInfoAsync(CancellationToken.None));
 
-        Assert.Contains($"there is no socket '{path}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"there is no socket '{path}', so no engine is running there.", error.Message, StringComparison.Ordinal);
+        AssertGivesNoEngineGuidance(error);
+    }
+
+    public static TheoryData<string, string, Exception, string> TransportFailures() => new()
+    {
+        // What the unix transport raised for a socket the account may not use (EACCES), seen on this machine by
+        // running Get-ImageIdentity as root without CAP_DAC_OVERRIDE against a mode-000 socket
+        // (tests/FrontDoor.Tests.ps1 does that for real).
+        {
+            "a socket the account may not use",
+            "unix:///run/itn-denied/docker.sock",
+            new HttpRequestException("Connection failed.", new SocketException((int)SocketError.AccessDenied)),
+            "this account may not use the socket '/run/itn-denied/docker.sock' (permission denied)."
+        },
+
+        // Windows, not verified here: opening a named pipe without access raises UnauthorizedAccessException,
+        // bare or wrapped by the HTTP layer.
+        {
+            "a named pipe the account may not open",
+            "npipe://./pipe/docker_engine",
+            new UnauthorizedAccessException("Access to the path is denied."),
+            "this account may not open the engine's named pipe (access denied)."
+        },
+        {
+            "a named pipe the account may not open, wrapped",
+            "npipe://./pipe/docker_engine",
+            new HttpRequestException("Connection failed.", new UnauthorizedAccessException("Access to the path is denied.")),
+            "this account may not open the engine's named pipe (access denied)."
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransportFailures))]
+    public void A_transport_failure_becomes_EngineUnreachable_saying_what_failed_and_how_to_fix_it(string _, string endpoint, Exception failure, string reason)
+    {
+        using var engine = (DockerImageEngine)ImageEngineFactory.Create(endpoint);
+
+        var error = Assert.IsType<EngineUnreachableException>(engine.Translate("GET /version", failure));
+
+        Assert.Contains($"Cannot reach the Docker engine at {endpoint} (endpoint from the -DockerHost parameter): {reason}", error.Message, StringComparison.Ordinal);
+        AssertGivesNoEngineGuidance(error);
+        Assert.Same(failure, error.InnerException);
     }
 
     [Theory]
@@ -165,8 +210,17 @@ public sealed class UnreachableEngineTests
         Assert.Contains("-DockerHost parameter", error.Message, StringComparison.Ordinal);
         Assert.Contains("DOCKER_HOST", error.Message, StringComparison.Ordinal);
         Assert.Contains("docker context ls", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Docker service", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+    }
+
+    // The guidance of issue 11, the same paragraph build.ps1 -Task Run shows when no engine answers: install or start
+    // Docker or Podman, DOCKER_HOST, the 'docker' group for the socket.
+    private void AssertGivesNoEngineGuidance(EngineUnreachableException error)
+    {
+        _output.WriteLine(error.Message);
+        Assert.Contains("install Docker Engine or Podman, or start it", error.Message, StringComparison.Ordinal);
+        Assert.Contains("name it with DOCKER_HOST or -DockerHost", error.Message, StringComparison.Ordinal);
+        Assert.Contains("join the 'docker' group", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
