@@ -5,7 +5,6 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net.Http;
 using System.Net.Sockets;

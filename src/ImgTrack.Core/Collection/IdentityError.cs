@@ -1,5 +1,3 @@
-using System;
-
 namespace ImgTrack.Collection;
 
 /// <summary>Why one input gave no identity. The names are the cmdlet's error IDs.</summary>

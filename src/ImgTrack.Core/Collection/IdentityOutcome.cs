@@ -1,5 +1,4 @@
 using System;
-using ImgTrack.Identity;
 
 namespace ImgTrack.Collection;
 

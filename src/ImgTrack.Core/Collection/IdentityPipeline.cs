@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using ImgTrack.Concurrency;
-using ImgTrack.Identity;
 
 namespace ImgTrack.Collection;
 

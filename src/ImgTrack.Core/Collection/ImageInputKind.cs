@@ -1,5 +1,3 @@
-using System;
-
 namespace ImgTrack.Collection;
 
 /// <summary>What kind of text the user gave <c>Get-ImageIdentity</c>.</summary>

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
-using ImgTrack.Identity;
 
 namespace ImgTrack.Completion;
 

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
-
 namespace ImgTrack.Engine;
 
 /// <summary>What the engine says about itself (<c>/version</c> and <c>/info</c>).</summary>

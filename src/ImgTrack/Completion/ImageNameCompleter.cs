@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using ImgTrack.Engine;
-using ImgTrack.Identity;
 
 namespace ImgTrack.Completion;
 

@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using ImgTrack.Collection;
 using ImgTrack.Core.Tests.Identity;
 using ImgTrack.Engine;
-using ImgTrack.Identity;
 using Xunit;
 
 namespace ImgTrack.Core.Tests.Collection;

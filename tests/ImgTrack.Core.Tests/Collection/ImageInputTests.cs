@@ -1,6 +1,5 @@
 using ImgTrack.Collection;
 using ImgTrack.Core.Tests.Identity;
-using ImgTrack.Identity;
 using Xunit;
 
 namespace ImgTrack.Core.Tests.Collection;

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Concurrency;
-using ImgTrack.Identity;
 using Xunit;
 
 namespace ImgTrack.Core.Tests.Concurrency;
