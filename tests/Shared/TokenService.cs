@@ -107,7 +107,7 @@ public sealed class TokenService : IDisposable
         }
 
         var token = Sign(user ?? string.Empty, parameters["service"] ?? string.Empty, access);
-        var json = JsonSerializer.Serialize(new { token, access_token = token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("o") });
+        var json = JsonSerializer.Serialize(new { token, access_token = token, expires_in = 300, issued_at = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) });
         return Task.FromResult<MiniResponse?>(MiniResponse.Json(200, json));
     }
 
