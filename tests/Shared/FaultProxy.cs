@@ -60,6 +60,9 @@ public sealed class FaultProxy : IDisposable
     /// <summary>How many GETs went to <c>/v2/…/manifests/</c> or <c>/v2/…/blobs/</c>.</summary>
     public int Gets => Requests.Count(r => r.Method == "GET" && r.Path.StartsWith("/v2/", StringComparison.Ordinal));
 
+    /// <summary>Connections that opened with something other than HTTP (a client trying TLS first), since the start.</summary>
+    public int NonHttpConnections => _server.NonHttpConnections;
+
     /// <summary>How many requests fetched a layer or config blob.</summary>
     public int BlobGets => Requests.Count(r => r.Method == "GET" && r.Path.Contains("/blobs/", StringComparison.Ordinal));
 

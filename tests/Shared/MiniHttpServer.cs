@@ -29,7 +29,7 @@ public sealed class MiniRequest
     /// <summary>The request target (path and query).</summary>
     public string Target { get; }
 
-    /// <summary>Headers, names case-insensitive (the last of repeated ones).</summary>
+    /// <summary>Headers, names case-insensitive (repeated ones joined with ", ").</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>The body (Content-Length bodies only).</summary>
@@ -217,7 +217,10 @@ public sealed class MiniHttpServer : IDisposable
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0)
             {
-                headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
+                // Repeated headers (several Accept lines, as skopeo sends) are one comma-separated list (RFC 9110).
+                var name = line[..colon].Trim();
+                var value = line[(colon + 1)..].Trim();
+                headers[name] = headers.TryGetValue(name, out var earlier) ? earlier + ", " + value : value;
             }
         }
 
