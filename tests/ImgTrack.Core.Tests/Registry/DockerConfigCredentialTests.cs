@@ -129,6 +129,7 @@ public sealed class DockerConfigCredentialTests : IDisposable
     private static string InstallHelper()
     {
         var folder = Directory.CreateTempSubdirectory("imgtrack-helper-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         var script = Path.Combine(folder, "docker-credential-" + HelperName);
         File.WriteAllText(script, """
             #!/bin/sh
