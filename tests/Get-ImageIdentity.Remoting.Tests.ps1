@@ -13,7 +13,7 @@ BeforeAll {
     $script:identityColumns = @(
         'Name', 'Reference', 'Registry', 'RegistryHost', 'Port', 'Repository', 'Tag', 'Digest', 'ImageId', 'RepoDigest',
         'TrackingId', 'TrackingIdSource', 'TrackingKey', 'RepoDigests', 'RepoTags', 'Created', 'Os', 'Architecture',
-        'Size', 'ComputerName', 'CollectedAt')
+        'Size', 'ComputerName', 'CollectedAt', 'Source', 'RepoDigestSource', 'Platform', 'ManifestDigest', 'MediaType', 'ImageIdKind', 'ConfigDigest')
     $script:isoUtc = '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$'
 
     # The pipelines in about_ImgTrack's code blocks that start with Invoke-Command -HostName: the fleet recipes.

@@ -9,7 +9,7 @@ BeforeAll {
     $script:identityColumns = @(
         'Name', 'Reference', 'Registry', 'RegistryHost', 'Port', 'Repository', 'Tag', 'Digest', 'ImageId', 'RepoDigest',
         'TrackingId', 'TrackingIdSource', 'TrackingKey', 'RepoDigests', 'RepoTags', 'Created', 'Os', 'Architecture',
-        'Size', 'ComputerName', 'CollectedAt')
+        'Size', 'ComputerName', 'CollectedAt', 'Source', 'RepoDigestSource', 'Platform', 'ManifestDigest', 'MediaType', 'ImageIdKind', 'ConfigDigest')
     $script:referenceColumns = @(
         'Original', 'Registry', 'RegistryHost', 'Port', 'Repository', 'Tag', 'Digest', 'FullName', 'FamiliarName', 'Reference')
     $script:configHex = 'dca5b3e1d2c0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e665a3'

@@ -16,7 +16,7 @@ public sealed class CsvContractTests
     {
         "Name", "Reference", "Registry", "RegistryHost", "Port", "Repository", "Tag", "Digest", "ImageId", "RepoDigest",
         "TrackingId", "TrackingIdSource", "TrackingKey", "RepoDigests", "RepoTags", "Created", "Os", "Architecture",
-        "Size", "ComputerName", "CollectedAt",
+        "Size", "ComputerName", "CollectedAt", "Source", "RepoDigestSource", "Platform", "ManifestDigest", "MediaType", "ImageIdKind", "ConfigDigest",
     };
 
     /// <summary>DESIGN.md: the ImageReference column order.</summary>

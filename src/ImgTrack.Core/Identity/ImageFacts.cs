@@ -46,4 +46,21 @@ public sealed class ImageFacts
 
     /// <summary>The image's size in bytes, when the source knows an uncompressed size.</summary>
     public long? Size { get; }
+
+    /// <summary>What <see cref="Id"/> is the digest of (the config, unless the source says otherwise).</summary>
+    public ImageIdKind IdKind { get; init; } = ImageIdKind.Config;
+
+    /// <summary>The config digest, when the source gives it; for <see cref="ImageIdKind.Config"/> it is <see cref="Id"/>.</summary>
+    public string? ConfigDigest { get; init; }
+
+    /// <summary>The platform manifest's digest, when the source read it (a registry does).</summary>
+    public string? ManifestDigest { get; init; }
+
+    /// <summary>The media type of what the name points to (index or manifest), when the source read it.</summary>
+    public string? MediaType { get; init; }
+
+    /// <summary>The platform as <c>os/arch[/variant]</c>, or null when the source did not say.</summary>
+    public string? Platform => Os is null || Architecture is null
+        ? null
+        : Variant is null ? Os + "/" + Architecture : Os + "/" + Architecture + "/" + Variant;
 }

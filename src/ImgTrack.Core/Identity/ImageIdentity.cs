@@ -35,7 +35,7 @@ public sealed class ImageIdentity
         UtcTimestamp? created,
         string? os,
         string? architecture,
-        long size,
+        long? size,
         string? computerName,
         UtcTimestamp collectedAt)
     {
@@ -62,6 +62,48 @@ public sealed class ImageIdentity
         Size = size;
         ComputerName = computerName;
         CollectedAt = collectedAt.ToString();
+        Source = nameof(IdentitySource.Engine);
+        RepoDigestSource = repoDigest is null ? null : nameof(IdentitySource.Engine);
+        ImageIdKind = nameof(ImgTrack.ImageIdKind.Config);
+        ConfigDigest = imageId;
+    }
+
+    /// <summary>
+    /// Creates an identity with the columns added after v1 (DESIGN.md): who answered, the platform, the digests a
+    /// registry lookup reads, and what the image ID is the digest of.
+    /// </summary>
+    public ImageIdentity(
+        string name,
+        ImageReference? reference,
+        string imageId,
+        string? repoDigest,
+        string trackingId,
+        TrackingIdSource trackingIdSource,
+        string trackingKey,
+        ValueList repoDigests,
+        ValueList repoTags,
+        UtcTimestamp? created,
+        string? os,
+        string? architecture,
+        long? size,
+        string? computerName,
+        UtcTimestamp collectedAt,
+        IdentitySource source,
+        IdentitySource? repoDigestSource,
+        string? platform,
+        string? manifestDigest,
+        string? mediaType,
+        ImageIdKind imageIdKind,
+        string? configDigest)
+        : this(name, reference, imageId, repoDigest, trackingId, trackingIdSource, trackingKey, repoDigests, repoTags, created, os, architecture, size, computerName, collectedAt)
+    {
+        Source = source.ToString();
+        RepoDigestSource = repoDigest is null ? null : repoDigestSource?.ToString();
+        Platform = platform;
+        ManifestDigest = manifestDigest;
+        MediaType = mediaType;
+        ImageIdKind = imageIdKind.ToString();
+        ConfigDigest = configDigest;
     }
 
     /// <summary>The name as given (an image ID as given, too); the first tag for <c>-All</c>, or the image ID for an untagged image.</summary>
@@ -122,14 +164,37 @@ public sealed class ImageIdentity
     /// <summary>The image's CPU architecture.</summary>
     public string? Architecture { get; }
 
-    /// <summary>The image's size in bytes.</summary>
-    public long Size { get; }
+    /// <summary>The image's size in bytes; empty when a registry answered (a registry knows compressed sizes only).</summary>
+    public long? Size { get; }
 
     /// <summary>The engine's host name (its info endpoint's <c>Name</c>).</summary>
     public string? ComputerName { get; }
 
     /// <summary>When this record was collected, in the same ISO 8601 UTC text as <see cref="Created"/>.</summary>
     public string CollectedAt { get; }
+
+    /// <summary>Who answered for the image: <c>Engine</c> or <c>Registry</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>Who gave <see cref="RepoDigest"/>: <c>Engine</c> or <c>Registry</c>; null when there is no repo digest.</summary>
+    public string? RepoDigestSource { get; }
+
+    /// <summary>The image's platform, <c>os/arch[/variant]</c>.</summary>
+    public string? Platform { get; }
+
+    /// <summary>The platform manifest's digest, when a registry was read.</summary>
+    public string? ManifestDigest { get; }
+
+    /// <summary>The media type of what the name points to (index or manifest), when a registry was read.</summary>
+    public string? MediaType { get; }
+
+    /// <summary>What <see cref="ImageId"/> is the digest of: <c>Config</c>, <c>Manifest</c> or <c>Index</c>
+    /// (Docker's containerd image store reports a manifest or index digest as the image ID).</summary>
+    public string ImageIdKind { get; }
+
+    /// <summary>The image's config digest, where the source gives it; equal to <see cref="ImageId"/> when
+    /// <see cref="ImageIdKind"/> is <c>Config</c>.</summary>
+    public string? ConfigDigest { get; }
 
     /// <summary>The tracking ID.</summary>
     public override string ToString() => TrackingId;

@@ -13,14 +13,14 @@ public static class ImageIdentityBuilder
     /// The identity of an image asked for by name: the name's own parts, and the repo digest of the name's
     /// repository (see <see cref="RepoDigestSelector"/>).
     /// </summary>
-    public static ImageIdentity ForName(string name, ImageReference reference, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
+    public static ImageIdentity ForName(string name, ImageReference reference, ImageFacts facts, string? computerName, UtcTimestamp collectedAt, IdentitySource source = IdentitySource.Engine)
     {
         if (reference is null)
         {
             throw new ArgumentNullException(nameof(reference));
         }
 
-        return Build(name, reference, reference, facts, computerName, collectedAt);
+        return Build(name, reference, reference, facts, computerName, collectedAt, source);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public static class ImageIdentityBuilder
     /// <c>-All</c> (<paramref name="name"/> is null: the first tag, or the image ID when untagged). Name parts
     /// come from the image's first tag; the repo digest is the first, as the seed's script takes it.
     /// </summary>
-    public static ImageIdentity ForImage(string? name, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
+    public static ImageIdentity ForImage(string? name, ImageFacts facts, string? computerName, UtcTimestamp collectedAt, IdentitySource source = IdentitySource.Engine)
     {
         if (facts is null)
         {
@@ -42,7 +42,7 @@ public static class ImageIdentityBuilder
             reference = parsed;
         }
 
-        return Build(name ?? firstTag ?? facts.Id, reference, null, facts, computerName, collectedAt);
+        return Build(name ?? firstTag ?? facts.Id, reference, null, facts, computerName, collectedAt, source);
     }
 
     /// <summary>The first tag; null when untagged.</summary>
@@ -64,7 +64,7 @@ public static class ImageIdentityBuilder
         return null;
     }
 
-    private static ImageIdentity Build(string name, ImageReference? reference, ImageReference? digestOwner, ImageFacts facts, string? computerName, UtcTimestamp collectedAt)
+    private static ImageIdentity Build(string name, ImageReference? reference, ImageReference? digestOwner, ImageFacts facts, string? computerName, UtcTimestamp collectedAt, IdentitySource source)
     {
         if (facts is null)
         {
@@ -77,7 +77,7 @@ public static class ImageIdentityBuilder
         // else the image ID. On the containerd image store the ID is a manifest/index digest and stays as the
         // engine reports it; the cmdlet says so with -Verbose rather than faking a config digest.
         var trackingId = repoDigest ?? facts.Id;
-        var source = repoDigest is null ? TrackingIdSource.ImageId : TrackingIdSource.RepoDigest;
+        var trackingIdSource = repoDigest is null ? TrackingIdSource.ImageId : TrackingIdSource.RepoDigest;
 
         return new ImageIdentity(
             name,
@@ -85,7 +85,7 @@ public static class ImageIdentityBuilder
             facts.Id,
             repoDigest,
             trackingId,
-            source,
+            trackingIdSource,
             TrackingKey.Create(trackingId),
             new ValueList(facts.RepoDigests),
             new ValueList(facts.RepoTags),
@@ -96,8 +96,15 @@ public static class ImageIdentityBuilder
             // Kubernetes' kubernetes.io/arch node label say, so it joins with them; the variant would need a
             // column of its own (DESIGN.md: new columns only at the end), which v1 does not add.
             facts.Architecture,
-            facts.Size ?? 0,
+            facts.Size,
             computerName,
-            collectedAt);
+            collectedAt,
+            source,
+            source,
+            facts.Platform,
+            facts.ManifestDigest,
+            facts.MediaType,
+            facts.IdKind,
+            facts.IdKind == ImageIdKind.Config ? facts.ConfigDigest ?? facts.Id : facts.ConfigDigest);
     }
 }

@@ -40,6 +40,27 @@ public sealed class ImageIdentityBuilderTests
         Assert.Equal(193805498, identity.Size);
         Assert.Equal(RecordedEngine.RecordedHostName, identity.ComputerName);
         Assert.Equal("2026-11-23T12:00:00.0000000Z", identity.CollectedAt);
+
+        // The columns after v1: the engine answered, for the image and its repo digest; the ID is the config digest.
+        Assert.Equal("Engine", identity.Source);
+        Assert.Equal("Engine", identity.RepoDigestSource);
+        Assert.Equal("linux/arm64/v8", identity.Platform);
+        Assert.Null(identity.ManifestDigest);
+        Assert.Null(identity.MediaType);
+        Assert.Equal("Config", identity.ImageIdKind);
+        Assert.Equal(Recorded.AmazonLinuxId, identity.ConfigDigest);
+    }
+
+    [Fact]
+    public void A_never_pushed_image_has_no_repo_digest_source()
+    {
+        var engine = RecordedEngine.Dockerd2010();
+
+        var identity = ImageIdentityBuilder.ForImage(null, Image(engine, Recorded.SoloId).Details, engine.Info.HostName, s_collectedAt);
+
+        Assert.Equal("ImageId", identity.TrackingIdSource);
+        Assert.Equal("Engine", identity.Source);
+        Assert.Null(identity.RepoDigestSource);
     }
 
     [Fact]

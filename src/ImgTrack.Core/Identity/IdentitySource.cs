@@ -1,0 +1,12 @@
+namespace ImgTrack;
+
+/// <summary>Who answered for an image: <see cref="ImageIdentity.Source"/>, and <see cref="ImageIdentity.RepoDigestSource"/>
+/// for its repo digest (held as the value's name, so that ConvertTo-Json writes the name).</summary>
+public enum IdentitySource
+{
+    /// <summary>The engine (Docker Engine or Podman) that holds the image.</summary>
+    Engine,
+
+    /// <summary>The registry the image's name points to.</summary>
+    Registry,
+}
