@@ -21,7 +21,9 @@ namespace ImgTrack;
 public sealed class ImageIdentity
 {
     /// <summary>Creates an identity. <see cref="TrackingId"/>, <see cref="TrackingIdSource"/> and
-    /// <see cref="TrackingKey"/> are supplied by the caller (see <c>ImageIdentityBuilder</c> in the core).</summary>
+    /// <see cref="TrackingKey"/> are supplied by the caller (see <c>ImageIdentityBuilder</c> in the core). The
+    /// parameters after <paramref name="collectedAt"/> are the columns added after v1 (DESIGN.md); their defaults
+    /// describe an engine on the classic image store.</summary>
     public ImageIdentity(
         string name,
         ImageReference? reference,
@@ -37,7 +39,14 @@ public sealed class ImageIdentity
         string? architecture,
         long? size,
         string? computerName,
-        UtcTimestamp collectedAt)
+        UtcTimestamp collectedAt,
+        IdentitySource source = IdentitySource.Engine,
+        IdentitySource repoDigestSource = IdentitySource.Engine,
+        string? platform = null,
+        string? manifestDigest = null,
+        string? mediaType = null,
+        ImageIdKind imageIdKind = ImgTrack.ImageIdKind.Config,
+        string? configDigest = null)
     {
         Name = name;
         Reference = reference?.Reference;
@@ -62,48 +71,13 @@ public sealed class ImageIdentity
         Size = size;
         ComputerName = computerName;
         CollectedAt = collectedAt.ToString();
-        Source = nameof(IdentitySource.Engine);
-        RepoDigestSource = repoDigest is null ? null : nameof(IdentitySource.Engine);
-        ImageIdKind = nameof(ImgTrack.ImageIdKind.Config);
-        ConfigDigest = imageId;
-    }
-
-    /// <summary>
-    /// Creates an identity with the columns added after v1 (DESIGN.md): who answered, the platform, the digests a
-    /// registry lookup reads, and what the image ID is the digest of.
-    /// </summary>
-    public ImageIdentity(
-        string name,
-        ImageReference? reference,
-        string imageId,
-        string? repoDigest,
-        string trackingId,
-        TrackingIdSource trackingIdSource,
-        string trackingKey,
-        ValueList repoDigests,
-        ValueList repoTags,
-        UtcTimestamp? created,
-        string? os,
-        string? architecture,
-        long? size,
-        string? computerName,
-        UtcTimestamp collectedAt,
-        IdentitySource source,
-        IdentitySource? repoDigestSource,
-        string? platform,
-        string? manifestDigest,
-        string? mediaType,
-        ImageIdKind imageIdKind,
-        string? configDigest)
-        : this(name, reference, imageId, repoDigest, trackingId, trackingIdSource, trackingKey, repoDigests, repoTags, created, os, architecture, size, computerName, collectedAt)
-    {
         Source = source.ToString();
-        RepoDigestSource = repoDigest is null ? null : repoDigestSource?.ToString();
+        RepoDigestSource = repoDigest is null ? null : repoDigestSource.ToString();
         Platform = platform;
         ManifestDigest = manifestDigest;
         MediaType = mediaType;
         ImageIdKind = imageIdKind.ToString();
-        ConfigDigest = configDigest;
+        ConfigDigest = configDigest ?? (imageIdKind == ImgTrack.ImageIdKind.Config ? imageId : null);
     }
 
     /// <summary>The name as given (an image ID as given, too); the first tag for <c>-All</c>, or the image ID for an untagged image.</summary>
