@@ -14,6 +14,12 @@ namespace ImgTrack;
 /// </remarks>
 public sealed class ImageReference
 {
+    // Short joined strings are assembled here, so each costs one allocation on every target framework.
+    private const int BufferLength = 1024;
+
+    [ThreadStatic]
+    private static char[]? s_buffer;
+
     private readonly NameLayout _layout;
     private string? _registry;
     private string? _registryHost;
@@ -36,7 +42,7 @@ public sealed class ImageReference
     /// <summary>host[:port] as in the name; <c>docker.io</c> by default (and for <c>index.docker.io</c>).</summary>
     public string Registry => _registry ??= _layout.DockerHub
         ? ImageReferenceParser.DockerHub
-        : ImageReferenceParser.Slice(Original, 0, _layout.RegistryEnd);
+        : Slice(Original, 0, _layout.RegistryEnd);
 
     /// <summary>The registry host without the port (IPv6 keeps its brackets).</summary>
     public string RegistryHost => _registryHost ??= _layout.DockerHub || _layout.HostEnd == _layout.RegistryEnd
@@ -48,8 +54,8 @@ public sealed class ImageReference
 
     /// <summary>The repository path, e.g. <c>library/nginx</c>.</summary>
     public string Repository => _repository ??= _layout.OfficialPrefix
-        ? ImageReferenceParser.Concat(ImageReferenceParser.OfficialPrefix, Original, _layout.PathStart, _layout.PathEnd - _layout.PathStart)
-        : ImageReferenceParser.Slice(Original, _layout.PathStart, _layout.PathEnd);
+        ? Concat(ImageReferenceParser.OfficialPrefix, Original, _layout.PathStart, _layout.PathEnd - _layout.PathStart)
+        : Slice(Original, _layout.PathStart, _layout.PathEnd);
 
     /// <summary>The explicit tag; <c>latest</c> when the name has neither tag nor digest; null when it has only a digest.</summary>
     public string? Tag => _layout.TagStart >= 0
@@ -61,7 +67,7 @@ public sealed class ImageReference
 
     /// <summary>Registry and repository: <c>docker.io/library/nginx</c>.</summary>
     public string FullName => _fullName ??= _layout.FullNameAsWritten
-        ? ImageReferenceParser.Slice(Original, 0, _layout.PathEnd)
+        ? Slice(Original, 0, _layout.PathEnd)
         : string.Concat(Registry, "/", Repository);
 
     /// <summary>The short form Docker shows: <c>nginx</c>, <c>team/app</c>, <c>localhost:5000/app</c>.</summary>
@@ -121,7 +127,7 @@ public sealed class ImageReference
 
         return _layout.FullNameAsWritten
             ? Original
-            : ImageReferenceParser.Concat(FullName, Original, pathEnd, Original.Length - pathEnd);
+            : Concat(FullName, Original, pathEnd, Original.Length - pathEnd);
     }
 
     // familiarizeName: drop docker.io, and library/ when nothing else follows it.
@@ -134,7 +140,7 @@ public sealed class ImageReference
 
         if (_layout.OfficialPrefix)
         {
-            return ImageReferenceParser.Slice(Original, _layout.PathStart, _layout.PathEnd);
+            return Slice(Original, _layout.PathStart, _layout.PathEnd);
         }
 
         var repository = Repository;
@@ -142,5 +148,24 @@ public sealed class ImageReference
         return repository.StartsWith(prefix, StringComparison.Ordinal) && repository.IndexOf('/', prefix.Length) < 0
             ? repository.Substring(prefix.Length)
             : repository;
+    }
+
+    /// <summary><c>s[start..end)</c>, reusing <paramref name="s"/> when that is all of it.</summary>
+    private static string Slice(string s, int start, int end) =>
+        start == 0 && end == s.Length ? s : s.Substring(start, end - start);
+
+    /// <summary><paramref name="prefix"/> + <c>s.Substring(start, length)</c> in one allocation.</summary>
+    private static string Concat(string prefix, string s, int start, int length)
+    {
+        var total = prefix.Length + length;
+        if (total > BufferLength)
+        {
+            return prefix + s.Substring(start, length);
+        }
+
+        var buffer = s_buffer ??= new char[BufferLength];
+        prefix.CopyTo(0, buffer, 0, prefix.Length);
+        s.CopyTo(start, buffer, prefix.Length, length);
+        return new string(buffer, 0, total);
     }
 }
