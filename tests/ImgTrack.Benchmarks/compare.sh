@@ -8,11 +8,12 @@
 #
 # Each round runs Go, then C#, then Go again, and divides the Go figure by the C# one, so load that
 # changes during the round hits both sides. Two ratios per round: of the fastest measurements on each
-# side (Go: the fastest of 5 rounds, both Go runs; C#: BenchmarkDotNet's Min), which load disturbs
-# least, and of the typical ones (Go: median, mean of both runs; C#: Mean). Go is measured over the
-# names Debian's 2.8.2 parser accepts (it rejects the IPv6 name, see go/refbench/main.go; failing
-# costs Go more, not less), so the Go side is not inflated. The verdict takes the lowest fastest-vs-
-# fastest ratio of all rounds.
+# side (Go: the fastest of 9 rounds in either Go run; C#: BenchmarkDotNet's Min of 15 iterations),
+# which load disturbs least, and of the typical ones (Go: median, mean of both runs; C#: Mean). Go is
+# measured over the names Debian's 2.8.2 parser accepts (it rejects the IPv6 name, see
+# go/refbench/main.go; failing costs Go more, not less), so the Go side is not inflated. The verdict
+# takes the lowest fastest-vs-fastest ratio of all rounds. On a shared 2-core machine one round can
+# still swing by half; run 2 rounds or more.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,7 +34,7 @@ trap 'rm -rf "$work"' EXIT
 dotnet build -c Release "$here/ImgTrack.Benchmarks.csproj" -nologo -v q >/dev/null
 
 go_bench() { # prints "<median ns/name> <min ns/name>" over the names Go accepts
-    "$work/refbench" -names "$here/names.txt" -rounds 5 | awk '
+    "$work/refbench" -names "$here/names.txt" -rounds 9 | awk '
         /^go accepted / { for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] } }
         END { print v["ns_per_name"], v["min"] }'
 }
@@ -41,7 +42,7 @@ go_bench() { # prints "<median ns/name> <min ns/name>" over the names Go accepts
 cs_bench() { # prints "<parse+every property mean> <its min> <TryParse only mean>" in ns/name
     local artifacts="$work/bdn$1"
     dotnet run -c Release --no-build --project "$here/ImgTrack.Benchmarks.csproj" -- \
-        --filter '*ImageReferenceParseBenchmarks*' --job short --exporters json --artifacts "$artifacts" >"$artifacts.log" 2>&1 \
+        --filter '*ImageReferenceParseBenchmarks*' --job short --iterationCount 15 --exporters json --artifacts "$artifacts" >"$artifacts.log" 2>&1 \
         || { tail -30 "$artifacts.log" >&2; exit 1; }
     jq -r '[.Benchmarks[] | {(.Method): .Statistics}] | add
            | "\(.ParseAndReadEveryProperty.Mean) \(.ParseAndReadEveryProperty.Min) \(.TryParseOnly.Mean)"' \
