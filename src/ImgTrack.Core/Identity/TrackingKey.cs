@@ -83,7 +83,7 @@ public static class TrackingKey
         // with a tag, but in an imageID it is always a digest.
         if (IsBareDigest(body))
         {
-            return ImageReferenceParser.ValidateDigest(body, 0, out reason) ? body : null;
+            return DigestGrammar.Validate(body, 0, out reason) ? body : null;
         }
 
         if (!ImageReference.TryParse(body, out var reference, out reason))
