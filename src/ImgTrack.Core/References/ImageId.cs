@@ -26,24 +26,8 @@ public static class ImageId
 
     /// <summary>True when <paramref name="text"/>[<paramref name="start"/>..<paramref name="end"/>) is non-empty
     /// lowercase hex (engines print IDs in lowercase; an uppercase string is a broken name, not an ID).</summary>
-    public static bool IsLowerHex(string text, int start, int end)
-    {
-        if (text is null || start >= end)
-        {
-            return false;
-        }
-
-        for (var i = start; i < end; i++)
-        {
-            var c = text[i];
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsLowerHex(string text, int start, int end) =>
+        text is not null && start < end && CharClass.IsLowerHex(text, start, end);
 
     /// <summary>The 64 hex digits of an image ID without its algorithm: Docker refuses them as a name.</summary>
     public static bool IsFullHex(string text) => text is not null && text.Length == HexLength && IsLowerHex(text);

@@ -32,6 +32,8 @@
 // expression falls back to reading the whole name as a remote-name with no domain (my_registry.io/app becomes
 // docker.io/my_registry.io/app); we reject it instead.
 
+using ImgTrack.Text;
+
 namespace ImgTrack.References;
 
 /// <summary>
@@ -62,14 +64,12 @@ internal static class ImageReferenceParser
         return valid ? new ImageReference(s, layout) : null;
     }
 
-    /// <summary>identifier: exactly 64 lowercase hex characters, which Docker reads as an image ID.</summary>
-    internal static bool IsImageIdHex(string s) => s.Length == 64 && CharClass.IsLowerHex(s, 0, 64);
 
     // ParseNormalizedNamed's first check (with Parse's check for the empty name).
     private static bool IsName(string s, out string? error)
     {
         error = s.Length == 0 ? ReferenceMessages.NameEmpty
-            : IsImageIdHex(s) ? MessageText.Format(ReferenceMessages.NameIsImageId, MessageText.Quote(s, 0, s.Length))
+            : ImageId.IsFullHex(s) ? MessageText.Format(ReferenceMessages.NameIsImageId, QuotedText.Quote(s, 0, s.Length))
             : null;
         return error is null;
     }

@@ -1,4 +1,5 @@
-using static ImgTrack.References.MessageText;
+using static ImgTrack.References.QuotedText;
+using static ImgTrack.Text.MessageText;
 
 namespace ImgTrack.References;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace ImgTrack.References;
 
-/// <summary>Fills the grammar's messages (ReferenceMessages.resx): each names the rule that failed and quotes the value.</summary>
-internal static class MessageText
+/// <summary>How the grammar's messages (ReferenceMessages.resx) quote the value that broke a rule.</summary>
+internal static class QuotedText
 {
     // Values quoted in messages are cut here, so an error record for a 1 MB name stays readable.
     private const int MaxQuotedLength = 256;
@@ -26,11 +26,4 @@ internal static class MessageText
         c < ' ' || c == '\x7f' || (char.IsWhiteSpace(c) && c != ' ') || char.IsControl(c) || char.IsSurrogate(c)
             ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)
             : "'" + c + "'";
-
-    /// <summary>Fills a message template in the current culture.</summary>
-    internal static string Format(string template, object arg0) => string.Format(CultureInfo.CurrentCulture, template, arg0);
-
-    /// <summary>Fills a message template in the current culture.</summary>
-    internal static string Format(string template, object arg0, object arg1) =>
-        string.Format(CultureInfo.CurrentCulture, template, arg0, arg1);
 }
