@@ -64,7 +64,6 @@ internal static class ImageReferenceParser
         return valid ? new ImageReference(s, layout) : null;
     }
 
-
     // ParseNormalizedNamed's first check (with Parse's check for the empty name).
     private static bool IsName(string s, out string? error)
     {
