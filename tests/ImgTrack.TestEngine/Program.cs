@@ -14,7 +14,9 @@ namespace ImgTrack.TestEngine;
 /// <summary>
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
-/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>.
+/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>, or
+/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// "Directory", "PodmanCli"}</c>).
 /// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
 /// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
 /// </summary>
@@ -25,6 +27,7 @@ internal static class Program
         var options = new DockerEngineOptions();
         int? killAfter = null;
         var check = false;
+        var podman = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,11 +36,17 @@ internal static class Program
                 case "--hostname": options = new DockerEngineOptions { Tls = options.Tls, HostName = args[++i], Registry = options.Registry }; break;
                 case "--no-registry": options = new DockerEngineOptions { Tls = options.Tls, HostName = options.HostName, Registry = false }; break;
                 case "--check": check = true; break;
+                case "--podman": podman = true; break;
                 case "--kill-after-requests": killAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine("unknown argument: " + args[i]);
                     return 2;
             }
+        }
+
+        if (podman)
+        {
+            return RunPodman(check);
         }
 
         var unavailable = EngineAvailability.WhyUnavailable();
@@ -64,6 +73,32 @@ internal static class Program
         Console.Out.Flush();
 
         // Keep the engine until the parent closes our standard input (or exits, which closes it too).
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
+    }
+
+    private static int RunPodman(bool check)
+    {
+        var unavailable = PodmanAvailability.WhyUnavailable();
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var fixture = new PodmanFixture();
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["DockerHost"] = fixture.DockerHost,
+            ["RegistryAddress"] = fixture.RegistryAddress,
+            ["Directory"] = fixture.Directory,
+            ["PodmanCli"] = fixture.Cli,
+            ["ServicePid"] = fixture.ServicePid,
+        }));
+        Console.Out.Flush();
         while (Console.In.ReadLine() is not null)
         {
         }
