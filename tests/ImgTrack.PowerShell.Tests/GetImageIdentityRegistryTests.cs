@@ -130,6 +130,32 @@ public sealed class GetImageIdentityRegistryTests : IClassFixture<RegistryFixtur
         }
     }
 
+    [EngineFact]
+    public void A_credential_helper_the_docker_config_names_but_that_is_missing_is_one_warning_and_the_registry_is_asked_anonymously()
+    {
+        _registries.Push(_registries.TokenAddress, "helper/app:1", "linux/amd64");
+        var config = System.IO.Directory.CreateTempSubdirectory("imgtrack-docker-config-");
+        System.IO.File.WriteAllText(System.IO.Path.Combine(config.FullName, "config.json"), "{\"credsStore\":\"imgtrack-missing-helper\"}");
+        var names = new[] { _registries.TokenAddress + "/helper/app:1", _registries.TokenAddress + "/helper/app:1" };
+        using var session = new PowerShellSession();
+
+        // DOCKER_CONFIG is read when the run starts; it is put back at once, as other tests share the process.
+        var result = session.Invoke(
+            "$saved = $env:DOCKER_CONFIG; $env:DOCKER_CONFIG = $args[1]; $n = $args[0]; " +
+            "try { & { $n | Get-ImageIdentity -Remote -Platform linux/amd64 } 2>&1 } finally { $env:DOCKER_CONFIG = $saved }",
+            names,
+            config.FullName);
+        config.Delete(recursive: true);
+
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("'docker-credential-imgtrack-missing-helper'", warning, StringComparison.Ordinal);
+        Assert.Contains("anonymously", warning, StringComparison.Ordinal);
+
+        // The token service refuses anonymous access: each name is its own RegistryUnauthorized error.
+        Assert.Equal(2, result.Output.Count);
+        Assert.All(result.Output, o => Assert.Equal("RegistryUnauthorized" + CmdletErrorSuffix, Assert.IsType<ErrorRecord>(o.BaseObject).FullyQualifiedErrorId));
+    }
+
     private static System.Security.SecureString Secure(string text)
     {
         var secure = new System.Security.SecureString();

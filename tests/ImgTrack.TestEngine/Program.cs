@@ -16,7 +16,9 @@ namespace ImgTrack.TestEngine;
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
 /// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>, or
 /// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
-/// "Directory", "PodmanCli"}</c>).
+/// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
+/// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
+/// config digest as JSON and exits).
 /// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
 /// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
 /// </summary>
@@ -24,6 +26,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--push-index")
+        {
+            return PushIndex(args[1], args[2..]);
+        }
+
         var options = new DockerEngineOptions();
         int? killAfter = null;
         var check = false;
@@ -78,6 +85,22 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    private static int PushIndex(string name, string[] platforms)
+    {
+        var layout = Directory.CreateTempSubdirectory("itlayout-");
+        try
+        {
+            var configs = OciLayout.Write(layout.FullName, platforms);
+            OciLayout.Skopeo("--insecure-policy", "copy", "--all", "--quiet", "--dest-tls-verify=false", "oci:" + layout.FullName + ":" + OciLayout.Tag, "docker://" + name);
+            Console.WriteLine(JsonSerializer.Serialize(configs));
+            return 0;
+        }
+        finally
+        {
+            layout.Delete(recursive: true);
+        }
     }
 
     private static int RunPodman(bool check)
