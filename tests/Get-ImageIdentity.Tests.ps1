@@ -23,17 +23,18 @@ AfterAll {
 
 Describe 'Get-ImageIdentity' {
     Context 'Syntax' {
-        It 'Should have the Name and All parameter sets with Name as the default' {
+        It 'Should have the Name, All and Remote parameter sets with Name as the default' {
             $command = Get-Command -Name Get-ImageIdentity
             $command.DefaultParameterSet | Should -Be 'Name'
-            @($command.ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Name')
+            @($command.ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Name', 'Remote')
             $command.OutputType.Name | Should -Contain 'ImgTrack.ImageIdentity'
         }
 
-        It 'Should bind -Name by value and by the property names Name, Image and ImageName' {
+        It 'Should bind -Name by value and by the property names Name, Image and ImageName in the <_> set' -ForEach 'Name', 'Remote' {
             $parameter = (Get-Command -Name Get-ImageIdentity).Parameters['Name']
             $parameter.Aliases | Should -Be @('Image', 'ImageName')
-            $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+            $set = $_
+            $attribute = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ParameterSetName -eq $set }
             $attribute.Position | Should -Be 0
             $attribute.ValueFromPipeline | Should -BeTrue
             $attribute.ValueFromPipelineByPropertyName | Should -BeTrue

@@ -86,6 +86,51 @@ Describe 'The scheduled inventory recipe' {
         }
     }
 
+    Context 'With -Remote, asking the registry' -Skip:([bool]$script:engineSkipReason) {
+        BeforeAll {
+            # The engine only pushes the image; the recipe asks the registry, not the engine.
+            $script:pusher = Start-TestEngine
+            $script:good = '{0}/recipe/remote:1' -f $script:pusher.RegistryAddress
+            $null = New-TestImage -Engine $script:pusher -Name $script:good
+            $null = Invoke-TestDocker $script:pusher push $script:good
+            $script:missing = @(1, 2 | ForEach-Object { '{0}/recipe/missing:{1}' -f $script:pusher.RegistryAddress, $_ })
+        }
+
+        AfterAll {
+            Stop-TestEngine $script:pusher
+        }
+
+        It 'Exits 1 and keeps the old file byte-identical when every name failed' {
+            $target = New-Target
+            $run = Invoke-TestScript -Path $script:recipe -ArgumentList '-Path', $target, '-Remote', '-Name', ($script:missing -join ',')
+            $run.ExitCode | Should -Be 1 -Because ($run.Output -join "`n")
+            [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+            Get-Log $target | Should -Match 'ERROR ManifestNotFound,ImgTrack\.Commands\.GetImageIdentityCommand'
+            Get-Log $target | Should -Match 'FATAL .*no image'
+            @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
+        }
+
+        It 'Exits 0 and writes what the registry answered for, logging the name it did not' {
+            $target = New-Target
+            $names = $script:good, $script:missing[0]
+            $run = Invoke-TestScript -Path $script:recipe -ArgumentList '-Path', $target, '-Remote', '-Name', ($names -join ',')
+            $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+            $row = Import-Csv -LiteralPath $target
+            $row.Name | Should -Be $script:good
+            $row.Source | Should -Be 'Registry'
+            Get-Log $target | Should -Match 'INFO 1 images written'
+            Get-Log $target | Should -Match "ERROR ManifestNotFound,.*recipe/missing:1"
+        }
+
+        It 'Exits 1 without -Name, as no registry lists images' {
+            $target = New-Target
+            $run = Invoke-TestScript -Path $script:recipe -ArgumentList '-Path', $target, '-Remote'
+            $run.ExitCode | Should -Be 1
+            [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+            Get-Log $target | Should -Match 'FATAL .*-Remote needs -Name'
+        }
+    }
+
     Context 'With an engine killed mid-run' -Skip:([bool]$script:engineSkipReason) {
         BeforeAll {
             # The relay in front of this engine kills dockerd after it has relayed this many requests: the handshake

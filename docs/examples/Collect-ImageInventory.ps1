@@ -6,6 +6,8 @@
 #   logged, and every other image is written.
 # Exit 1: the run failed (engine unreachable or gone mid-run, a bad
 #   endpoint, no image identified): the old inventory is kept as it was.
+# With -Remote -Name the registries are asked instead of the engine; a run
+#   in which every name failed identified no image, and exits 1.
 [CmdletBinding()]
 param(
     # The inventory to replace. The new one is written beside it first.
@@ -13,7 +15,9 @@ param(
     [string] $LogPath = "$Path.log",
     # Names or image IDs; every image of the engine when omitted.
     [string[]] $Name,
-    [string] $DockerHost
+    [string] $DockerHost,
+    # Ask each name's registry, not the engine (needs -Name).
+    [switch] $Remote
 )
 
 $ErrorActionPreference = 'Stop'
@@ -37,8 +41,10 @@ try {
         WarningVariable = '+warnings'
     }
     if ($Name) { $request.Name = @($Name -split ',') }
+    elseif ($Remote) { throw '-Remote needs -Name.' }
     else { $request.All = $true }
     if ($DockerHost) { $request.DockerHost = $DockerHost }
+    if ($Remote) { $request.Remote = $true }
 
     # Item failures are collected and logged. A run failure is a
     # terminating error: it jumps to catch, before or after some

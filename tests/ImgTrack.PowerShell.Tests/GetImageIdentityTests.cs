@@ -15,20 +15,20 @@ public sealed class GetImageIdentityTests
     private const string NoEngine = "unix:///tmp/imgtrack-no-engine-here.sock";
 
     [Fact]
-    public void Syntax_has_a_Name_set_and_an_All_set_sharing_DockerHost_and_ThrottleLimit()
+    public void Syntax_has_Name_All_and_Remote_sets_with_DockerHost_for_the_engine_sets_only()
     {
         using var session = new PowerShellSession();
 
         var result = session.Invoke(@"
             $c = Get-Command Get-ImageIdentity
             $c.DefaultParameterSet
-            ($c.ParameterSets | ForEach-Object { $_.Name + ':' + (($_.Parameters | Where-Object { $_.Name -in 'Name','All','DockerHost','ThrottleLimit' } | ForEach-Object Name) -join ',') }) -join ' '
+            ($c.ParameterSets | ForEach-Object { $_.Name + ':' + (($_.Parameters | Where-Object { $_.Name -in 'Name','All','DockerHost','ThrottleLimit','Remote' } | ForEach-Object Name) -join ',') }) -join ' '
             $c.OutputType.Name
             [string[]] $aliases = $c.Parameters['Name'].Aliases; [Array]::Sort($aliases); $aliases -join ','
             $p = $c.Parameters['Name'].ParameterSets['Name']; '{0},{1},{2}' -f $p.Position, $p.ValueFromPipeline, $p.ValueFromPipelineByPropertyName").ThrowIfErrors();
 
         Assert.Equal(
-            new object[] { "Name", "Name:Name,DockerHost,ThrottleLimit All:All,DockerHost,ThrottleLimit", "ImgTrack.ImageIdentity", "Image,ImageName", "0,True,True" },
+            new object[] { "Name", "Name:Name,DockerHost,ThrottleLimit Remote:Name,Remote,ThrottleLimit All:All,DockerHost,ThrottleLimit", "ImgTrack.ImageIdentity", "Image,ImageName", "0,True,True" },
             result.BaseObjects.ToArray());
     }
 
@@ -173,5 +173,62 @@ public sealed class GetImageIdentityTests
         Assert.Empty(result.Output);
         Assert.Empty(result.Errors);
         Assert.Null(result.TerminatingError);
+    }
+
+    [Theory]
+    [InlineData("Get-ImageIdentity -Remote -Name team/app:1 -DockerHost unix:///x.sock", "AmbiguousParameterSet")]
+    [InlineData("Get-ImageIdentity -Remote -Name team/app:1 -ResolveRepoDigest", "AmbiguousParameterSet")]
+    [InlineData("Get-ImageIdentity -Remote -All", "AmbiguousParameterSet")]
+    [InlineData("Get-ImageIdentity -Remote -Name team/app:1 -Platform linux", "ParameterArgumentValidationError")]
+    [InlineData("Get-ImageIdentity -Remote -Name team/app:1 -Platform 'linux/arm64/v8/x'", "ParameterArgumentValidationError")]
+    [InlineData("Get-ImageIdentity -Name team/app:1 -Platform linux/amd64", "MissingMandatoryParameter")]
+    public void Remote_parameter_combinations_that_cannot_work_are_refused_at_binding(string script, string errorId)
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke(script);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(errorId + ",ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void Remote_answers_image_IDs_and_invalid_names_with_item_errors_in_place_without_an_engine_or_a_request()
+    {
+        using var session = new PowerShellSession();
+        var id = "sha256:" + new string('a', 64);
+        var watch = Stopwatch.StartNew();
+
+        var result = session.Invoke("$n = $args[0]; & { $n | Get-ImageIdentity -Remote -Platform linux/amd64 } 2>&1", new object[] { new[] { id, "Not Valid", "", id[7..19] } });
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        var errors = result.Output.Select(o => Assert.IsType<ErrorRecord>(o.BaseObject)).ToList();
+        Assert.Equal(
+            new[] { "RemoteNameRequired", "InvalidImageReference", "InvalidImageReference", "RemoteNameRequired" },
+            errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(ErrorCategory.InvalidArgument, errors[0].CategoryInfo.Category);
+        Assert.Equal(id, errors[0].TargetObject);
+        Assert.Contains("image ID", errors[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Remote_Ctrl_C_stops_a_run_waiting_on_a_silent_registry_promptly()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var name = "127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port + "/team/app:1.0";
+        using var session = new PowerShellSession();
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = session.Runspace;
+        ps.AddCommand("Get-ImageIdentity").AddParameter("Remote").AddParameter("Name", name).AddParameter("Platform", "linux/amd64");
+
+        var running = ps.BeginInvoke();
+        Thread.Sleep(1000); // connected (the listener accepts) and waiting for an answer that never comes
+        var watch = Stopwatch.StartNew();
+        ps.Stop();
+
+        Assert.True(running.IsCompleted || running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(2)));
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
     }
 }

@@ -14,7 +14,11 @@ namespace ImgTrack.TestEngine;
 /// <summary>
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
-/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>.
+/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>, or
+/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
+/// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
+/// config digest as JSON and exits).
 /// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
 /// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
 /// </summary>
@@ -22,9 +26,15 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--push-index")
+        {
+            return PushIndex(args[1], args[2..]);
+        }
+
         var options = new DockerEngineOptions();
         int? killAfter = null;
         var check = false;
+        var podman = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,11 +43,17 @@ internal static class Program
                 case "--hostname": options = new DockerEngineOptions { Tls = options.Tls, HostName = args[++i], Registry = options.Registry }; break;
                 case "--no-registry": options = new DockerEngineOptions { Tls = options.Tls, HostName = options.HostName, Registry = false }; break;
                 case "--check": check = true; break;
+                case "--podman": podman = true; break;
                 case "--kill-after-requests": killAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine("unknown argument: " + args[i]);
                     return 2;
             }
+        }
+
+        if (podman)
+        {
+            return RunPodman(check);
         }
 
         var unavailable = EngineAvailability.WhyUnavailable();
@@ -64,6 +80,48 @@ internal static class Program
         Console.Out.Flush();
 
         // Keep the engine until the parent closes our standard input (or exits, which closes it too).
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
+    }
+
+    private static int PushIndex(string name, string[] platforms)
+    {
+        var layout = Directory.CreateTempSubdirectory("itlayout-");
+        try
+        {
+            var configs = OciLayout.Write(layout.FullName, platforms);
+            OciLayout.Skopeo("--insecure-policy", "copy", "--all", "--quiet", "--dest-tls-verify=false", "oci:" + layout.FullName + ":" + OciLayout.Tag, "docker://" + name);
+            Console.WriteLine(JsonSerializer.Serialize(configs));
+            return 0;
+        }
+        finally
+        {
+            layout.Delete(recursive: true);
+        }
+    }
+
+    private static int RunPodman(bool check)
+    {
+        var unavailable = PodmanAvailability.WhyUnavailable();
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var fixture = new PodmanFixture();
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["DockerHost"] = fixture.DockerHost,
+            ["RegistryAddress"] = fixture.RegistryAddress,
+            ["Directory"] = fixture.Directory,
+            ["PodmanCli"] = fixture.Cli,
+            ["ServicePid"] = fixture.ServicePid,
+        }));
+        Console.Out.Flush();
         while (Console.In.ReadLine() is not null)
         {
         }

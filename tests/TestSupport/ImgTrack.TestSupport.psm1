@@ -347,5 +347,121 @@ function Remove-TestSshHostLeftover {
     }
 }
 
+<#
+.SYNOPSIS
+    Why the Podman tests cannot run on this machine, or $null when they can (or must, in CI).
+#>
+function Get-TestPodmanSkipReason {
+    $line = & dotnet (Get-TestEngineAssembly) --podman --check
+    if ($LASTEXITCODE -ne 0) { throw "ImgTrack.TestEngine --podman --check failed with exit code $LASTEXITCODE." }
+    ($line | ConvertFrom-Json).Unavailable
+}
+
+<#
+.SYNOPSIS
+    Starts a private Podman service (tests/Shared/PodmanFixture.cs) and a registry; stop both with Stop-TestEngine.
+    Returns DockerHost (Podman's Docker-compatible socket), RegistryAddress, Directory and PodmanCli (a script that runs
+    the podman CLI on the same private store).
+#>
+function Start-TestPodman {
+    [CmdletBinding()]
+    param()
+
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in (Get-TestEngineAssembly), '--podman') { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) {
+        $process.WaitForExit()
+        throw "ImgTrack.TestEngine --podman exited with code $($process.ExitCode) before Podman started (its error output above says why)."
+    }
+
+    $podman = $line | ConvertFrom-Json
+    if ($podman.PSObject.Properties['Unavailable']) {
+        $process.WaitForExit()
+        throw "No Podman here: $($podman.Unavailable)"
+    }
+
+    $podman | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+}
+
+<#
+.SYNOPSIS
+    Runs the podman CLI on a test Podman's private store and returns its output; throws with its message when it fails.
+#>
+function Invoke-TestPodman {
+    param(
+        [Parameter(Mandatory)] $Podman,
+        [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments
+    )
+
+    $output = & $Podman.PodmanCli @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "podman $($Arguments -join ' ') failed: $output" }
+    $output
+}
+
+<#
+.SYNOPSIS
+    Makes a distinct image named Name in a test Podman with podman import; returns its ID (sha256:...).
+#>
+function New-TestPodmanImage {
+    param(
+        [Parameter(Mandatory)] $Podman,
+        [Parameter(Mandatory)] [string] $Name
+    )
+
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("itimg-" + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $folder
+    try {
+        Set-Content -LiteralPath (Join-Path $folder 'imgtrack-id') -Value "$Name`n$([guid]::NewGuid())"
+        $tarball = Join-Path $folder 'rootfs.tar'
+        & tar -C $folder -cf $tarball imgtrack-id
+        if ($LASTEXITCODE -ne 0) { throw "tar failed with exit code $LASTEXITCODE." }
+        $id = (Invoke-TestPodman $Podman import --quiet $tarball $Name | Select-Object -Last 1).Trim()
+        if ($id -notlike 'sha256:*') { $id = "sha256:$id" }
+        $id
+    }
+    finally {
+        Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+<#
+.SYNOPSIS
+    Pushes an OCI image index with one tiny image per platform to Name (host:port/repository:tag, plain HTTP) with
+    skopeo copy --all; returns a hashtable of each platform's config digest.
+#>
+function Publish-TestImageIndex {
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string[]] $Platform
+    )
+
+    $line = & dotnet (Get-TestEngineAssembly) --push-index $Name @Platform
+    if ($LASTEXITCODE -ne 0) { throw "ImgTrack.TestEngine --push-index failed with exit code $LASTEXITCODE." }
+    $line | ConvertFrom-Json -AsHashtable
+}
+
+<#
+.SYNOPSIS
+    The repo digest a pull of Name (host:port/repository:tag) records, as the plain-HTTP test registry serves it.
+#>
+function Get-TestRegistryDigest {
+    param([Parameter(Mandatory)] [string] $Name)
+
+    $at = $Name.LastIndexOf(':')
+    $repository = $Name.Substring(0, $at)
+    $slash = $repository.IndexOf('/')
+    $accept = 'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json'
+    $uri = 'http://{0}/v2/{1}/manifests/{2}' -f $repository.Substring(0, $slash), $repository.Substring($slash + 1), $Name.Substring($at + 1)
+    $response = Invoke-WebRequest -Method Head -Uri $uri -Headers @{ Accept = $accept -join ', ' } -UseBasicParsing
+    '{0}@{1}' -f $repository, @($response.Headers['Docker-Content-Digest'])[0]
+}
+
 Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
-    Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript
+    Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
+    Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest

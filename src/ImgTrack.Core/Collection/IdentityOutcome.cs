@@ -5,13 +5,14 @@ namespace ImgTrack.Collection;
 /// <summary>The result for one input: an identity, or an error to report against that input. Never both.</summary>
 public sealed class IdentityOutcome
 {
-    private IdentityOutcome(string input, ImageIdentity? identity, IdentityError? error, string? detail, Exception? exception)
+    private IdentityOutcome(string input, ImageIdentity? identity, IdentityError? error, string? detail, Exception? exception, RepoDigestCheck? repoDigestCheck = null)
     {
         Input = input;
         Identity = identity;
         Error = error;
         Detail = detail;
         Exception = exception;
+        RepoDigestCheck = repoDigestCheck;
     }
 
     /// <summary>The input as given (the error record's target).</summary>
@@ -30,12 +31,19 @@ public sealed class IdentityOutcome
     /// <summary>The exception behind the error (the grammar's, or the engine client's), kept for the error record.</summary>
     public Exception? Exception { get; }
 
+    /// <summary>What the registry said of an engine image's tag (<c>-ResolveRepoDigest</c>); null when it was not asked.</summary>
+    public RepoDigestCheck? RepoDigestCheck { get; }
+
     /// <summary>True when the image has no repo digest, so its tracking ID is its image ID.</summary>
     public bool NeverPushed => Identity?.TrackingIdSource == nameof(TrackingIdSource.ImageId);
 
     /// <summary>A resolved input.</summary>
     public static IdentityOutcome Resolved(string input, ImageIdentity identity) =>
         new(input, identity ?? throw new ArgumentNullException(nameof(identity)), null, null, null);
+
+    /// <summary>A resolved input whose tag was also looked up in its registry.</summary>
+    public static IdentityOutcome Resolved(string input, ImageIdentity identity, RepoDigestCheck? repoDigestCheck) =>
+        new(input, identity ?? throw new ArgumentNullException(nameof(identity)), null, null, null, repoDigestCheck);
 
     /// <summary>The outcome of an input that breaks the grammar: no engine call is made for it.</summary>
     public static IdentityOutcome Invalid(ImageInput input)

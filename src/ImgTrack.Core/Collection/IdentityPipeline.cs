@@ -6,8 +6,8 @@ using ImgTrack.Concurrency;
 namespace ImgTrack.Collection;
 
 /// <summary>
-/// The streaming core of <c>Get-ImageIdentity</c>: inputs go in one at a time (as pipeline input arrives), engine
-/// requests run with bounded concurrency across all of them, and outcomes come back in input order as soon as each
+/// The streaming core of <c>Get-ImageIdentity</c>: inputs go in one at a time (as pipeline input arrives), requests to
+/// the source (an engine, or a registry for <c>-Remote</c>) run with bounded concurrency across all of them, and outcomes come back in input order as soon as each
 /// and every one before it is ready. At most <see cref="WindowSize"/> outcomes are pending, so memory stays flat
 /// however many images flow through.
 /// </summary>
@@ -15,7 +15,7 @@ namespace ImgTrack.Collection;
 /// Every method returns the outcomes that became ready, lazily, on the calling thread: a cmdlet enumerates them on
 /// its pipeline thread and writes each one, so nothing is written from another thread. Enumeration may block
 /// (<c>GetAwaiter().GetResult()</c>) when the window is full or while draining. It throws
-/// <see cref="Engine.EngineUnreachableException"/> when the engine is gone and <see cref="OperationCanceledException"/>
+/// <see cref="Engine.EngineUnreachableException"/> when an engine source is gone and <see cref="OperationCanceledException"/>
 /// when the token is cancelled; every other failure is one input's outcome.
 /// </remarks>
 public sealed class IdentityPipeline : IDisposable
@@ -23,18 +23,18 @@ public sealed class IdentityPipeline : IDisposable
     /// <summary>Pending outcomes allowed per concurrent request: a slow image does not stall the ones behind it.</summary>
     public const int WindowPerRequest = 4;
 
-    private readonly ImageIdentityCollector _collector;
+    private readonly IIdentitySource _source;
     private readonly OrderedWorkQueue<IdentityOutcome> _queue;
     private readonly CancellationToken _cancellationToken;
 
     /// <summary>Creates a pipeline.</summary>
-    /// <param name="collector">The engine, connected before the first input (a run that cannot reach it fails before
-    /// any input or output).</param>
-    /// <param name="throttleLimit">How many engine requests run at once.</param>
-    /// <param name="cancellationToken">Goes into every engine request.</param>
-    public IdentityPipeline(ImageIdentityCollector collector, int throttleLimit, CancellationToken cancellationToken)
+    /// <param name="source">The source: an engine, connected before the first input (a run that cannot reach it fails
+    /// before any input or output), or a registry.</param>
+    /// <param name="throttleLimit">How many requests run at once.</param>
+    /// <param name="cancellationToken">Goes into every request.</param>
+    public IdentityPipeline(IIdentitySource source, int throttleLimit, CancellationToken cancellationToken)
     {
-        _collector = collector ?? throw new ArgumentNullException(nameof(collector));
+        _source = source ?? throw new ArgumentNullException(nameof(source));
         _queue = new OrderedWorkQueue<IdentityOutcome>(throttleLimit, throttleLimit * WindowPerRequest, cancellationToken);
         _cancellationToken = cancellationToken;
     }
@@ -59,12 +59,13 @@ public sealed class IdentityPipeline : IDisposable
 
         if (input.Kind == ImageInputKind.Invalid)
         {
-            // No engine call for a name the grammar rejects; its error keeps its place in the order.
+            // No request for a name the grammar rejects; its error keeps its place in the order.
             _queue.AddResult(IdentityOutcome.Invalid(input));
         }
         else
         {
-            _queue.Add(token => _collector.ResolveAsync(input, token));
+            var source = _source;
+            _queue.Add(token => source.ResolveAsync(input, token));
         }
 
         foreach (var outcome in Completed())
@@ -74,9 +75,11 @@ public sealed class IdentityPipeline : IDisposable
     }
 
     /// <summary>Lists every image in one call and adds each; returns outcomes as they become ready, in list order.</summary>
+    /// <exception cref="InvalidOperationException">The source holds no images of its own (a registry).</exception>
     public IEnumerable<IdentityOutcome> AddAll()
     {
-        var collector = _collector;
+        var collector = _source as IListedIdentitySource
+            ?? throw new InvalidOperationException("Only an engine lists its images: the source is " + _source.GetType().Name + ".");
         var images = collector.ListAsync(_cancellationToken).GetAwaiter().GetResult();
         Listed = images.Count;
         foreach (var image in images)

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
 using ImgTrack.References;
+using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;
 
@@ -13,11 +14,21 @@ namespace ImgTrack.Collection;
 /// failure becomes an outcome, so one bad input never ends a run; only an unreachable engine
 /// (<see cref="EngineUnreachableException"/>) and cancellation propagate.
 /// </summary>
-public sealed class ImageIdentityCollector : IDisposable
+/// <remarks>
+/// On Podman (<see cref="EngineInfo.IsPodman"/>), <c>localhost/…</c> repo digests without a port are kept in
+/// <see cref="ImageIdentity.RepoDigests"/> but never chosen: Podman records them for images no registry holds. With
+/// <see cref="ResolveRepoDigestsWith"/>, an image the engine knows no registry repo digest for is looked up in its
+/// tag's registry, and so is every Podman image: Podman records its own manifest's digest under each of the image's
+/// names, which after <c>podman push</c> is not the digest the registry serves (seen with Podman 4.3.1).
+/// </remarks>
+public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
 {
+    private const string PodmanLocalRegistry = "localhost";
+
     private readonly IImageEngine _engine;
     private readonly EngineInfo _info;
     private readonly UtcTimestamp _collectedAt;
+    private RepoDigestResolver? _repoDigests;
 
     /// <summary>
     /// Opens the engine for one run and asks it who it is (the handshake), before any input is read: everything that
@@ -59,6 +70,14 @@ public sealed class ImageIdentityCollector : IDisposable
         _collectedAt = collectedAt;
     }
 
+    /// <summary>
+    /// Looks up in the registry of its tag every image whose engine record has no registry repo digest (and every
+    /// Podman image), with the image's own platform: <c>-ResolveRepoDigest</c>. Call before the first input; the caller
+    /// keeps ownership of <paramref name="resolver"/>.
+    /// </summary>
+    public void ResolveRepoDigestsWith(RepoDigestResolver resolver) =>
+        _repoDigests = resolver ?? throw new ArgumentNullException(nameof(resolver));
+
     /// <summary>Resolves one valid classified input (a name or an image ID).</summary>
     public async Task<IdentityOutcome> ResolveAsync(ImageInput input, CancellationToken cancellationToken)
     {
@@ -75,8 +94,9 @@ public sealed class ImageIdentityCollector : IDisposable
 
         return await InspectAsync(
             input.Text,
-            details => input.Kind == ImageInputKind.Name && !FoundByIdPrefix(input, details)
-                ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, details, _info.HostName, _collectedAt)
+            details => input.Kind == ImageInputKind.Name && !FoundByIdPrefix(input, details) ? input.Reference : null,
+            (details, asked) => asked is not null
+                ? ImageIdentityBuilder.ForName(input.Text, asked, details, _info.HostName, _collectedAt)
                 : ImageIdentityBuilder.ForImage(input.Text, details, _info.HostName, _collectedAt),
             cancellationToken).ConfigureAwait(false);
     }
@@ -97,7 +117,8 @@ public sealed class ImageIdentityCollector : IDisposable
 
         return InspectAsync(
             image.Id,
-            details => ImageIdentityBuilder.ForImage(null, details, _info.HostName, _collectedAt),
+            _ => null,
+            (details, _) => ImageIdentityBuilder.ForImage(null, details, _info.HostName, _collectedAt),
             cancellationToken);
     }
 
@@ -128,16 +149,25 @@ public sealed class ImageIdentityCollector : IDisposable
         return true;
     }
 
-    private async Task<IdentityOutcome> InspectAsync(string input, Func<ImageFacts, ImageIdentity> build, CancellationToken cancellationToken)
+    private async Task<IdentityOutcome> InspectAsync(
+        string input, Func<ImageFacts, ImageReference?> askedName, Func<ImageFacts, ImageReference?, ImageIdentity> build, CancellationToken cancellationToken)
     {
+        ImageFacts facts;
+        ImageReference? asked;
+        ImageIdentity identity;
         try
         {
             // The text as given goes to the engine, which resolves names and short IDs by its own rules,
             // exactly as for the docker CLI.
             var details = await _engine.InspectImageAsync(input, cancellationToken).ConfigureAwait(false);
-            return details is null
-                ? IdentityOutcome.Failed(input, IdentityError.ImageNotFound)
-                : IdentityOutcome.Resolved(input, build(details));
+            if (details is null)
+            {
+                return IdentityOutcome.Failed(input, IdentityError.ImageNotFound);
+            }
+
+            facts = _info.IsPodman ? details.WithLocalRepoDigests(PodmanLocal(details.RepoDigests)) : details;
+            asked = askedName(facts);
+            identity = build(facts, asked);
         }
         catch (Exception ex) when (ex is not EngineUnreachableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -145,5 +175,79 @@ public sealed class ImageIdentityCollector : IDisposable
             // its own) is this input's error only; our own cancellation and a dead engine end the run.
             return IdentityOutcome.Failed(input, IdentityError.ImageInspectFailed, ex.Message, ex);
         }
+
+        if (_repoDigests is null || (identity.RepoDigest is not null && !_info.IsPodman))
+        {
+            return IdentityOutcome.Resolved(input, identity);
+        }
+
+        var tag = LookupTag(asked, facts);
+        if (tag is null)
+        {
+            // Untagged, or tagged only with Podman's local names: no registry to ask.
+            return IdentityOutcome.Resolved(input, identity);
+        }
+
+        var check = await CheckAsync(tag, facts, identity, cancellationToken).ConfigureAwait(false);
+        if (check.Result == RepoDigestCheckResult.Resolved)
+        {
+            identity = build(facts.WithRegistryRepoDigest(check.Remote!.RepoDigest), asked);
+        }
+
+        return IdentityOutcome.Resolved(input, identity, check);
+    }
+
+    private Task<RepoDigestCheck> CheckAsync(ImageReference tag, ImageFacts facts, ImageIdentity identity, CancellationToken cancellationToken)
+    {
+        var platform = facts.Os is not null && facts.Architecture is not null
+            ? new Platform(facts.Os, facts.Architecture, facts.Variant)
+            : _info.Os is not null && _info.Architecture is not null ? new Platform(_info.Os, _info.Architecture) : Platform.Current;
+
+        // Compare config digests only: on the containerd image store the image ID is a manifest or index digest, so
+        // only a config digest the engine gave separately can be compared.
+        var configDigest = facts.IdKind == ImageIdKind.Config && !_info.UsesContainerdImageStore ? facts.Id : facts.ConfigDigest;
+        return configDigest is null
+            ? Task.FromResult(RepoDigestCheck.NotComparable(tag, platform))
+            : _repoDigests!.CheckAsync(tag, platform, configDigest, identity.RepoDigest, cancellationToken);
+    }
+
+    /// <summary>The tag to look up, chosen as the repo digest is: the name asked for, when the image carries it as a
+    /// tag; else the image's first tag. Never a Podman local name.</summary>
+    private ImageReference? LookupTag(ImageReference? asked, ImageFacts facts)
+    {
+        ImageReference? first = null;
+        foreach (var text in facts.RepoTags)
+        {
+            if (!ImageReference.TryParse(text, out var tag) || IsPodmanLocal(tag))
+            {
+                continue;
+            }
+
+            if (asked is null || tag.Reference == asked.Reference)
+            {
+                return tag;
+            }
+
+            first ??= tag;
+        }
+
+        return first;
+    }
+
+    private bool IsPodmanLocal(ImageReference name) =>
+        _info.IsPodman && string.Equals(name.Registry, PodmanLocalRegistry, StringComparison.Ordinal);
+
+    private List<string> PodmanLocal(IReadOnlyList<string> repoDigests)
+    {
+        var local = new List<string>();
+        foreach (var digest in repoDigests)
+        {
+            if (ImageReference.TryParse(digest, out var parsed) && IsPodmanLocal(parsed))
+            {
+                local.Add(digest);
+            }
+        }
+
+        return local;
     }
 }

@@ -49,7 +49,12 @@ internal sealed class DockerImageEngine : IImageEngine
     {
         var version = await CallAsync("GET /version", token => _client.System.GetVersionAsync(token), _options.AnswerTimeout, cancellationToken).ConfigureAwait(false);
         var info = await CallAsync("GET /info", token => _client.System.GetSystemInfoAsync(token), _options.AnswerTimeout, cancellationToken).ConfigureAwait(false);
-        return new EngineInfo(Endpoint, version?.Version, version?.APIVersion, info?.Name, UsesContainerdStore(info));
+        return new EngineInfo(Endpoint, version?.Version, version?.APIVersion, info?.Name, UsesContainerdStore(info))
+        {
+            Os = NullIfEmpty(version?.Os),
+            Architecture = NullIfEmpty(version?.Arch),
+            Components = ComponentNames(version),
+        };
     }
 
     public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken)
@@ -344,4 +349,18 @@ internal sealed class DockerImageEngine : IImageEngine
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static IReadOnlyList<string> ComponentNames(VersionResponse? version)
+    {
+        var names = new List<string>();
+        foreach (var component in version?.Components ?? Array.Empty<ComponentVersion>())
+        {
+            if (!string.IsNullOrEmpty(component?.Name))
+            {
+                names.Add(component!.Name);
+            }
+        }
+
+        return names;
+    }
 }

@@ -59,6 +59,35 @@ public sealed class ImageFacts
     /// <summary>The media type of what the name points to (index or manifest), when the source read it.</summary>
     public string? MediaType { get; init; }
 
+    /// <summary>
+    /// Repo digests the source records that no registry serves (Podman's <c>localhost/name@sha256:…</c>): kept in
+    /// <see cref="RepoDigests"/>, never chosen as the repo digest. Empty for most sources.
+    /// </summary>
+    public IReadOnlyList<string> LocalRepoDigests { get; private set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// A repo digest a registry gave for this image's tag when the image's config digest matched
+    /// (<c>-ResolveRepoDigest</c>): chosen over <see cref="RepoDigests"/>, which stay the source's own, and reported
+    /// with <see cref="IdentitySource.Registry"/> as its source. Null when no registry was asked.
+    /// </summary>
+    public string? RegistryRepoDigest { get; private set; }
+
+    /// <summary>These facts with <paramref name="localRepoDigests"/> marked as digests no registry serves.</summary>
+    public ImageFacts WithLocalRepoDigests(IReadOnlyList<string> localRepoDigests)
+    {
+        var copy = (ImageFacts)MemberwiseClone();
+        copy.LocalRepoDigests = localRepoDigests ?? throw new ArgumentNullException(nameof(localRepoDigests));
+        return copy;
+    }
+
+    /// <summary>These facts with the repo digest a registry gave for the image's tag.</summary>
+    public ImageFacts WithRegistryRepoDigest(string repoDigest)
+    {
+        var copy = (ImageFacts)MemberwiseClone();
+        copy.RegistryRepoDigest = repoDigest ?? throw new ArgumentNullException(nameof(repoDigest));
+        return copy;
+    }
+
     /// <summary>The platform as <c>os/arch[/variant]</c>, or null when the source did not say.</summary>
     public string? Platform => Os is null || Architecture is null
         ? null

@@ -64,6 +64,26 @@ public static class ImageIdentityBuilder
         return null;
     }
 
+    private static IReadOnlyList<string> Choosable(ImageFacts facts)
+    {
+        if (facts.LocalRepoDigests.Count == 0)
+        {
+            return facts.RepoDigests;
+        }
+
+        var local = new HashSet<string>(facts.LocalRepoDigests, StringComparer.Ordinal);
+        var choosable = new List<string>(facts.RepoDigests.Count);
+        foreach (var digest in facts.RepoDigests)
+        {
+            if (!local.Contains(digest))
+            {
+                choosable.Add(digest);
+            }
+        }
+
+        return choosable;
+    }
+
     private static ImageIdentity Build(string name, ImageReference? reference, ImageReference? digestOwner, ImageFacts facts, string? computerName, UtcTimestamp collectedAt, IdentitySource source)
     {
         if (facts is null)
@@ -71,7 +91,10 @@ public static class ImageIdentityBuilder
             throw new ArgumentNullException(nameof(facts));
         }
 
-        var repoDigest = RepoDigestSelector.Choose(facts.RepoDigests, digestOwner);
+        // A registry's digest for the image's tag (-ResolveRepoDigest) wins; else the source's own, never one it
+        // records that no registry serves.
+        var repoDigest = facts.RegistryRepoDigest ?? RepoDigestSelector.Choose(Choosable(facts), digestOwner);
+        var repoDigestSource = facts.RegistryRepoDigest is null ? source : IdentitySource.Registry;
 
         // The seed's rule: the repo digest when the image has one (that is what Kubernetes reports as imageID),
         // else the image ID. On the containerd image store the ID is a manifest/index digest and stays as the
@@ -100,7 +123,7 @@ public static class ImageIdentityBuilder
             computerName,
             collectedAt,
             source,
-            source,
+            repoDigestSource,
             facts.Platform,
             facts.ManifestDigest,
             facts.MediaType,

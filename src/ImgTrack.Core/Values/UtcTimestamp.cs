@@ -43,9 +43,13 @@ public readonly struct UtcTimestamp : IComparable, IComparable<UtcTimestamp>, IE
     /// <summary>The current time.</summary>
     public static UtcTimestamp Now => new(DateTime.UtcNow);
 
-    /// <summary>Parses ISO 8601 / RFC 3339 text (the engine's image inspect <c>Created</c>).</summary>
+    /// <summary>
+    /// Parses ISO 8601 / RFC 3339 text (the engine's image inspect <c>Created</c>, an image config's <c>created</c>).
+    /// Fractions finer than 100 ns (Go writes nanoseconds) are cut off, not rounded, as the engine client reads them, so
+    /// one time read from the engine and from the registry is one value.
+    /// </summary>
     public static UtcTimestamp Parse(string text) =>
-        new(DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+        new(DateTimeOffset.Parse(TruncateFraction(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
 
     /// <summary>Converts to a UTC <see cref="DateTime"/>.</summary>
     public static implicit operator DateTime(UtcTimestamp value) => value.UtcDateTime;
@@ -108,4 +112,27 @@ public readonly struct UtcTimestamp : IComparable, IComparable<UtcTimestamp>, IE
     /// <summary>Formats the UTC time with a <see cref="DateTime"/> format string; ISO 8601 when none is given.</summary>
     public string ToString(string? format, IFormatProvider? formatProvider) =>
         string.IsNullOrEmpty(format) ? ToString() : UtcDateTime.ToString(format, formatProvider);
+
+    // "…:16.763376449Z" → "…:16.7633764Z": at most seven fraction digits (DateTime's 100 ns resolution).
+    private static string TruncateFraction(string text)
+    {
+        if (text is null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
+        var dot = text.IndexOf('.');
+        if (dot < 0)
+        {
+            return text;
+        }
+
+        var end = dot + 1;
+        while (end < text.Length && text[end] >= '0' && text[end] <= '9')
+        {
+            end++;
+        }
+
+        return end - dot - 1 <= 7 ? text : text.Substring(0, dot + 8) + text.Substring(end);
+    }
 }

@@ -26,4 +26,28 @@ internal static class ErrorIds
 
     /// <summary>The run failed: the endpoint answered, but not as a Docker engine does.</summary>
     public const string EngineProtocolError = nameof(EngineProtocolError);
+
+    /// <summary>An item failed: an image ID was given to -Remote, and a registry looks up names only.</summary>
+    public const string RemoteNameRequired = nameof(RemoteNameRequired);
+
+    /// <summary>An item failed: the registry has no such repository, tag or digest.</summary>
+    public const string ManifestNotFound = nameof(ManifestNotFound);
+
+    /// <summary>An item failed: the registry refused the credentials, or their absence.</summary>
+    public const string RegistryUnauthorized = nameof(RegistryUnauthorized);
+
+    /// <summary>An item failed: the image has no manifest for the platform.</summary>
+    public const string PlatformNotFound = nameof(PlatformNotFound);
+
+    /// <summary>An item failed: the registry's bytes do not hash to their digest (a security error).</summary>
+    public const string DigestMismatch = nameof(DigestMismatch);
+
+    /// <summary>An item failed: the registry's answer is no manifest ImgTrack can read.</summary>
+    public const string UnsupportedManifest = nameof(UnsupportedManifest);
+
+    /// <summary>An item failed: the registry could not be reached, or kept failing.</summary>
+    public const string RegistryUnavailable = nameof(RegistryUnavailable);
+
+    /// <summary>The run failed: -Credential was given for names in more than one registry.</summary>
+    public const string CredentialSpansRegistries = nameof(CredentialSpansRegistries);
 }

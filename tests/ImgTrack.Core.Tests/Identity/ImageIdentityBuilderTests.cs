@@ -33,8 +33,9 @@ public sealed class ImageIdentityBuilderTests
         Assert.Equal("docker.io/library/" + Recorded.AmazonLinuxRepoDigest, identity.TrackingKey);
         Assert.Equal(Recorded.AmazonLinuxRepoDigest, identity.RepoDigests.ToString());
         Assert.Equal("amazonlinux:latest", identity.RepoTags.ToString());
-        // The engine reports nanoseconds (.005295155); the text has seven fraction digits, rounded to 100 ns ticks.
-        Assert.Equal("2022-11-17T01:39:26.0052952Z", identity.Created);
+        // The engine reports nanoseconds (.005295155); the text has seven fraction digits, cut to 100 ns ticks as the
+        // engine client's System.Text.Json reads them (not rounded), so engine and registry give one text for one time.
+        Assert.Equal("2022-11-17T01:39:26.0052951Z", identity.Created);
         Assert.Equal("linux", identity.Os);
         Assert.Equal("arm64", identity.Architecture);
         Assert.Equal(193805498, identity.Size);
