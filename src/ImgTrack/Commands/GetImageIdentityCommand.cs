@@ -200,8 +200,10 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), ErrorIds.InvalidImageReference, ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
                 break;
             case IdentityError.ImageNotFound when ParameterSetName == AllSet:
-                // Removed between the list and the inspect call: no longer one of the engine's images.
-                WriteVerbose(Format(EngineStrings.ImageVanishedVerbose, outcome.Input));
+                // Listed, then removed before its inspect (docker rmi or a prune during the run): an item failure like
+                // any other, so an inventory that lacks an image it listed says so (issue 10, "nothing lost").
+                var vanished = Format(EngineStrings.ImageVanished, outcome.Input, endpoint);
+                WriteItemError(outcome, new ItemNotFoundException(vanished), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, vanished);
                 break;
             case IdentityError.ImageNotFound:
                 var message = Format(EngineStrings.ImageNotFound, outcome.Input, endpoint);
