@@ -26,4 +26,10 @@ internal static class ErrorIds
 
     /// <summary>The run failed: the endpoint answered, but not as a Docker engine does.</summary>
     public const string EngineProtocolError = nameof(EngineProtocolError);
+
+    /// <summary>The run failed: the engine answered, then a request got no answer within -TimeoutSec.</summary>
+    public const string EngineTimeout = nameof(EngineTimeout);
+
+    /// <summary>The run failed: the engine's API version is older than ImgTrack needs.</summary>
+    public const string EngineApiTooOld = nameof(EngineApiTooOld);
 }

@@ -32,6 +32,9 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// </remarks>
     public const int DefaultThrottleLimit = 64;
 
+    /// <summary>The default time limit of one engine request, in seconds (<see cref="EngineOptions.RequestTimeout"/>).</summary>
+    public const int DefaultTimeoutSec = 60;
+
     private const string NameSet = "Name";
     private const string AllSet = "All";
 
@@ -81,6 +84,13 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
+    /// <summary>
+    /// <para type="description">How many seconds each request to the engine may take before the run stops with an EngineTimeout error (1–3600; default 60).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = DefaultTimeoutSec;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -91,7 +101,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
         // terminating error and leaves yesterday's inventory as it was.
         var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, _collectedAt, CancellationToken).GetAwaiter().GetResult());
+        var options = new EngineOptions { RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
+        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, options, _collectedAt, CancellationToken).GetAwaiter().GetResult());
         var info = _collector.Info;
         WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
         if (info.UsesContainerdImageStore)
@@ -255,14 +266,28 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidEngineConfiguration, ErrorCategory.InvalidArgument, DockerHost));
             throw; // ThrowTerminatingError never returns.
         }
+        catch (EngineTimeoutException ex)
+        {
+            // The engine answered, then stopped answering within -TimeoutSec (hung, frozen): objects already written
+            // stay written, and the run ends here, once.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineTimeout, ErrorCategory.OperationTimeout, _collector?.Info.Endpoint ?? DockerHost));
+            throw;
+        }
         catch (EngineUnreachableException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineUnreachable, ErrorCategory.ConnectionError, _collector?.Info.Endpoint ?? DockerHost));
             throw;
         }
+        catch (EngineApiTooOldException ex)
+        {
+            // The message names the engine's API version and the minimum.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineApiTooOld, ErrorCategory.NotImplemented, DockerHost));
+            throw;
+        }
         catch (EngineRequestException ex)
         {
-            // Only run-wide requests (the handshake, the -All list) get here: per-image answers are outcomes. The
+            // The handshake's and the -All list's errors, and answers that are not the engine API (not HTTP, not JSON:
+            // EngineProtocolException) from any request; an engine's error about one image is an outcome instead. The
             // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineProtocolError, ErrorCategory.ProtocolError, _collector?.Info.Endpoint ?? DockerHost));
             throw;
