@@ -19,15 +19,15 @@ internal static class EngineJson
     private const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
 
     /// <summary><c>GET /version</c>: the engine's version and API version.</summary>
-    public static (string? Version, string? ApiVersion) ReadVersion(JsonElement root)
+    public static VersionAnswer ReadVersion(JsonElement root)
     {
         RequireKind(root, JsonValueKind.Object, "an object");
-        return (Text(root, "Version"), Text(root, "ApiVersion"));
+        return new VersionAnswer(Text(root, "Version"), Text(root, "ApiVersion"));
     }
 
     /// <summary><c>GET /info</c>: the host name, and whether the image store is containerd's (<c>DriverStatus</c>
     /// holds <c>["driver-type", "io.containerd.snapshotter.v1"]</c>).</summary>
-    public static (string? HostName, bool ContainerdStore) ReadInfo(JsonElement root)
+    public static InfoAnswer ReadInfo(JsonElement root)
     {
         RequireKind(root, JsonValueKind.Object, "an object");
         var containerd = false;
@@ -44,7 +44,7 @@ internal static class EngineJson
             }
         }
 
-        return (Text(root, "Name"), containerd);
+        return new InfoAnswer(Text(root, "Name"), containerd);
     }
 
     /// <summary><c>GET /images/json</c>: every image, in the engine's order. <c>Created</c> is Unix seconds here.</summary>
@@ -221,4 +221,35 @@ internal static class EngineJson
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    // Classes, not value tuples: the generic async methods that carry them (DockerImageEngine.CallAsync) then share one
+    // compiled body with every other reference type, which a cold start pays for in JIT time.
+
+    /// <summary>What <c>/version</c> says.</summary>
+    internal sealed class VersionAnswer
+    {
+        public VersionAnswer(string? version, string? apiVersion)
+        {
+            Version = version;
+            ApiVersion = apiVersion;
+        }
+
+        public string? Version { get; }
+
+        public string? ApiVersion { get; }
+    }
+
+    /// <summary>What <c>/info</c> says.</summary>
+    internal sealed class InfoAnswer
+    {
+        public InfoAnswer(string? hostName, bool containerdStore)
+        {
+            HostName = hostName;
+            ContainerdStore = containerdStore;
+        }
+
+        public string? HostName { get; }
+
+        public bool ContainerdStore { get; }
+    }
 }

@@ -30,7 +30,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// opens a new connection per request (Docker.DotNet's netstandard2.0 transport), and only many requests in
     /// flight hide that. 64 small read-only requests are no burden for a daemon; lower it for a daemon that is.
     /// </remarks>
-    public const int DefaultThrottleLimit = 64;
+    public const int DefaultThrottleLimit = 8;
 
     /// <summary>The default time limit of one engine request, in seconds (<see cref="EngineOptions.RequestTimeout"/>).</summary>
     public const int DefaultTimeoutSec = 60;
