@@ -36,6 +36,8 @@ internal static class Program
     // The floor's connections: what a plain client needs to saturate this engine (issue 10 names 4).
     private const int FloorConnections = 4;
 
+    private const int WarmUpRuns = 6;
+
     private static int Main(string[] args)
     {
         var options = Options.Parse(args);
@@ -66,13 +68,16 @@ internal static class Program
         {
             ResetPeakMemory();
             var before = CurrentRss();
-            // Three warm-up runs, so the timed ones meet code the runtime has finished tiering up (a first run's methods
-            // start unoptimized; throttles measured early would pay for it).
+            // Warm-up runs, so the timed ones meet code the runtime has finished tiering up (a first run's methods start
+            // unoptimized, and tiered PGO recompiles them over the next thousands of calls; throttles measured early
+            // would pay for it).
             var warmUp = Stopwatch.StartNew();
             var count = RunAll(runspace, engine.DockerHost, DefaultThrottleLimit, stream: true);
-            Console.WriteLine($"warm-up: Get-ImageIdentity -All gave {count} objects in {warmUp.Elapsed.TotalMilliseconds:F0} ms (first run), then two more");
-            RunAll(runspace, engine.DockerHost, 1, stream: true);
-            RunAll(runspace, engine.DockerHost, DefaultThrottleLimit, stream: true);
+            Console.WriteLine($"warm-up: Get-ImageIdentity -All gave {count} objects in {warmUp.Elapsed.TotalMilliseconds:F0} ms (first run), then {WarmUpRuns - 1} more");
+            for (var i = 1; i < WarmUpRuns; i++)
+            {
+                RunAll(runspace, engine.DockerHost, i % 2 == 0 ? 1 : DefaultThrottleLimit, stream: true);
+            }
             if (count != ids.Count)
             {
                 Console.Error.WriteLine($"benchmark: Get-ImageIdentity -All gave {count} objects for {ids.Count} images");
@@ -118,6 +123,7 @@ internal static class Program
         Console.WriteLine($"  loop of docker image inspect, one per image: {loopSample.Median:F0} ms for a sample of {sample.Count} -> {loop:F0} ms extrapolated to {ids.Count}");
 
         Timing? floor = null;
+        RawHttpAll(engine.DockerHost, FloorConnections).GetAwaiter().GetResult(); // its warm-up
         foreach (var concurrency in new[] { 1, FloorConnections, 8 })
         {
             var timing = Timing.Of(options.Runs, () => RawHttpAll(engine.DockerHost, concurrency).GetAwaiter().GetResult());
@@ -492,22 +498,31 @@ internal static class Program
         }
     }
 
-    private sealed record Timing(double Median, double Best)
+    // Wall time, and this process's CPU time (user + system, all threads) per run: the engine shares the machine's CPUs
+    // with the client, so a client's CPU is time the engine does not get. Subprocesses (the docker CLI) are not in it.
+    private sealed record Timing(double Median, double Best, double CpuMedian)
     {
         public static Timing Of(int runs, Func<int> action)
         {
             var times = new List<double>();
+            var cpu = new List<double>();
+            using var process = Process.GetCurrentProcess();
             for (var i = 0; i < runs; i++)
             {
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 action();
                 times.Add(watch.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
             }
 
             times.Sort();
-            return new Timing(times[times.Count / 2], times[0]);
+            cpu.Sort();
+            return new Timing(times[times.Count / 2], times[0], cpu[cpu.Count / 2]);
         }
 
-        public override string ToString() => $"median {Median:F0} ms, best {Best:F0} ms";
+        public override string ToString() => $"median {Median:F0} ms, best {Best:F0} ms (this process's CPU: median {CpuMedian:F0} ms)";
     }
 }
