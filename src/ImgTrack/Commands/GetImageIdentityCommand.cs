@@ -24,11 +24,13 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 {
     /// <summary>The default number of concurrent engine requests.</summary>
     /// <remarks>
-    /// Tuned with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 CPUs, three quiet runs): -All took
-    /// 456–481 ms at 8, 380–460 at 16, 339–373 at 32 and 275–353 at 64, where the docker CLI's single
-    /// <c>docker image inspect $(docker images -q)</c> took 667–742 ms. The limit is latency, not CPU: the client
-    /// opens a new connection per request (Docker.DotNet's netstandard2.0 transport), and only many requests in
-    /// flight hide that. 64 small read-only requests are no burden for a daemon; lower it for a daemon that is.
+    /// Chosen with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
+    /// -All took 251 ms at 8, 272 at 4, 213 at 16 and 653 at 1, where the engine's own floor (a plain client, 4
+    /// keep-alive connections) took 179 ms and the docker CLI's single <c>docker image inspect $(docker images -q)</c>
+    /// 516 ms; 8 and 16 trade places between runs. Connections are kept alive and reused on PowerShell 7.4+
+    /// (EngineTransport), so a handful of requests in flight saturate the engine, and more only open more connections
+    /// (on Windows, more named-pipe instances; 64 of them were a risk). Windows PowerShell 5.1 opens a connection per
+    /// request, where a higher -ThrottleLimit may help against a local engine.
     /// </remarks>
     public const int DefaultThrottleLimit = 8;
 
