@@ -5,11 +5,14 @@
 # - requests with no requesting assembly (.NET Framework raises many such) are answered only for the exact name and
 #   version of an assembly in Dependencies/, never for another version that another module may ship.
 # The private load context itself is tested with an older Docker.DotNet preloaded (DependencyIsolationTests.cs).
+# On PowerShell 7 the engine transport is the platform's own and loads no dependency at all; the first two cases force
+# Docker.DotNet's unix transport (IMGTRACK_ENGINE_TRANSPORT=legacy, Windows PowerShell 5.1's), which does.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/ImgTrack.TestSupport.psm1') -Force
     $script:manifest = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../out/ImgTrack/ImgTrack.psd1')).Path
     $script:dockerDotNet = Join-Path (Split-Path $script:manifest) 'Dependencies/Docker.DotNet.dll'
+    $script:unixTransport = Join-Path (Split-Path $script:manifest) 'Dependencies/Docker.DotNet.Unix.dll'
 
     # Runs a script in a fresh pwsh and returns its output lines (throws with the output when it fails).
     function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
@@ -29,27 +32,27 @@ BeforeAll {
 
 Describe 'Dependency isolation' {
     It 'Loads the dependencies with LoadFrom, as on Windows PowerShell 5.1, when that branch is forced' {
-        $output = Invoke-FreshPwsh -Environment @{ IMGTRACK_FORCE_LOADFROM = '1' } -Script @"
+        $output = Invoke-FreshPwsh -Environment @{ IMGTRACK_FORCE_LOADFROM = '1'; IMGTRACK_ENGINE_TRANSPORT = 'legacy' } -Script @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$script:manifest'
 try { Get-ImageIdentity -All -DockerHost 'unix:///nonexistent/imgtrack.sock' } catch { `$_.FullyQualifiedErrorId }
-`$docker = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Docker.DotNet' }
+`$docker = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Docker.DotNet.Unix' }
 'count ' + @(`$docker).Count
 'context ' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$docker).Name
 'location ' + `$docker.Location
 "@
-        # The client was created and answered with our own error: Docker.DotNet loaded and ran.
+        # The transport was created and answered with our own error: Docker.DotNet's unix transport loaded and ran.
         $output | Should -Contain 'EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand'
         $output | Should -Contain 'count 1'
         $output | Should -Contain 'context Default'
-        $output | Should -Contain "location $script:dockerDotNet"
+        $output | Should -Contain "location $script:unixTransport"
     }
 
     It 'Uses the private load context when nothing is forced' {
-        $output = Invoke-FreshPwsh -Script @"
+        $output = Invoke-FreshPwsh -Environment @{ IMGTRACK_ENGINE_TRANSPORT = 'legacy' } -Script @"
 Import-Module '$script:manifest'
 try { Get-ImageIdentity -All -DockerHost 'unix:///nonexistent/imgtrack.sock' } catch { }
-`$docker = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Docker.DotNet' }
+`$docker = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Docker.DotNet.Unix' }
 'context ' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$docker).Name
 "@
         $output | Should -Contain 'context ImgTrack'

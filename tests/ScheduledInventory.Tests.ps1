@@ -131,6 +131,28 @@ Describe 'The scheduled inventory recipe' {
         }
     }
 
+    Context 'With an image removed between the list and its inspect' -Skip:([bool]$script:engineSkipReason) {
+        BeforeAll {
+            # The relay in front of this engine runs docker rmi on the first image that is inspected, just before the
+            # inspect reaches the engine: the image was listed, and is gone when asked for.
+            $script:racing = Start-TestEngine -NoRegistry -RemoveFirstInspected
+            foreach ($i in 1..3) { $null = New-TestImage -Engine $script:racing -Name ('racing/app:{0}' -f $i) }
+        }
+
+        AfterAll {
+            Stop-TestEngine $script:racing
+        }
+
+        It 'Exits 0, writes the other images and logs the removed one as ImageNotFound' {
+            $target = New-Target
+            $run = Invoke-TestScript -Path $script:recipe -ArgumentList '-Path', $target, '-DockerHost', $script:racing.ProxyHost
+            $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+            @(Import-Csv -LiteralPath $target).Count | Should -Be 2
+            Get-Log $target | Should -Match 'ERROR ImageNotFound,ImgTrack\.Commands\.GetImageIdentityCommand: .*removed before it could be inspected'
+            Get-Log $target | Should -Match 'INFO 2 images written .*; 1 item errors'
+        }
+    }
+
     Context 'With an engine killed mid-run' -Skip:([bool]$script:engineSkipReason) {
         BeforeAll {
             # The relay in front of this engine kills dockerd after it has relayed this many requests: the handshake

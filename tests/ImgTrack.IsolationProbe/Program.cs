@@ -23,7 +23,7 @@ ps.AddScript("""
     "preloaded $($older.FullName)"
     Import-Module $manifest
     $images = @(Get-ImageIdentity -All -DockerHost $dockerHost -WarningAction SilentlyContinue)
-    $ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Docker.DotNet' } | ForEach-Object { $_.FullName }
+    $ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Docker.DotNet*' } | ForEach-Object { $_.FullName }
     "loaded: $($ours -join ' | ')"
     "OK $($images.Count) images"
     """).AddArgument(otherModuleDll).AddArgument(args[0]).AddArgument(args[1]);

@@ -25,17 +25,31 @@ public sealed class DependencyIsolationTests
     {
         _engine.ImportImage("isolation/probe:1.0");
 
-        var (exitCode, output) = RunProbe(RepositoryPaths.StagedManifest, _engine.DockerHost);
+        // Docker.DotNet's unix transport, as Windows PowerShell 5.1 uses it (PowerShell 7's pooled one loads none of it).
+        var (exitCode, output) = RunProbe(RepositoryPaths.StagedManifest, _engine.DockerHost, legacyTransport: true);
 
         Assert.True(exitCode == 0, "probe failed:\n" + output);
         Assert.Contains("preloaded Docker.DotNet, Version=3.125.0.0", output, StringComparison.Ordinal);
-        // Both versions live side by side: the other module's in the default context, ours in the private one.
-        Assert.Contains("Docker.DotNet, Version=3.125.0.0", output.Substring(output.IndexOf("loaded:", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.Contains("Docker.DotNet, Version=4.3.0.0", output, StringComparison.Ordinal);
+        // Both live side by side: the other module's 3.125 in the default context, our 4.3 transport in the private one.
+        var loaded = output.Substring(output.IndexOf("loaded:", StringComparison.Ordinal));
+        Assert.Contains("Docker.DotNet, Version=3.125.0.0", loaded, StringComparison.Ordinal);
+        Assert.Contains("Docker.DotNet.Unix, Version=4.3.0.0", loaded, StringComparison.Ordinal);
         Assert.Matches(@"OK [1-9][0-9]* images", output);
     }
 
-    private static (int ExitCode, string Output) RunProbe(string manifest, string dockerHost)
+    [EngineFact]
+    public void On_PowerShell_7_ImgTrack_reads_a_unix_socket_without_loading_any_Docker_DotNet_assembly()
+    {
+        _engine.ImportImage("isolation/pooled:1.0");
+
+        var (exitCode, output) = RunProbe(RepositoryPaths.StagedManifest, _engine.DockerHost, legacyTransport: false);
+
+        Assert.True(exitCode == 0, "probe failed:\n" + output);
+        Assert.DoesNotContain("Version=4.3.0.0", output, StringComparison.Ordinal);
+        Assert.Matches(@"OK [1-9][0-9]* images", output);
+    }
+
+    private static (int ExitCode, string Output) RunProbe(string manifest, string dockerHost, bool legacyTransport)
     {
         // The probe is built beside this test assembly's configuration: tests/ImgTrack.IsolationProbe/bin/<Configuration>/net10.0.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
@@ -51,6 +65,10 @@ public sealed class DependencyIsolationTests
         start.ArgumentList.Add(probe);
         start.ArgumentList.Add(manifest);
         start.ArgumentList.Add(dockerHost);
+        if (legacyTransport)
+        {
+            start.Environment["IMGTRACK_ENGINE_TRANSPORT"] = "legacy";
+        }
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);

@@ -45,6 +45,29 @@ public sealed class GetImageIdentityTests
         Assert.Equal("ParameterArgumentValidationError,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3601)]
+    public void TimeoutSec_outside_1_to_3600_is_refused_at_binding(int seconds)
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke("Get-ImageIdentity -All -TimeoutSec $args[0] -DockerHost $args[1]", seconds, NoEngine);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ParameterArgumentValidationError,ImgTrack.Commands.GetImageIdentityCommand", error.FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void ThrottleLimit_defaults_to_8_and_TimeoutSec_to_60()
+    {
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke("[ImgTrack.Commands.GetImageIdentityCommand]::DefaultThrottleLimit; [ImgTrack.Commands.GetImageIdentityCommand]::DefaultTimeoutSec").ThrowIfErrors();
+
+        Assert.Equal(new object[] { 8, 60 }, result.BaseObjects.ToArray());
+    }
+
     [Fact]
     public void An_unreachable_engine_is_one_terminating_EngineUnreachable_error_within_5_seconds()
     {

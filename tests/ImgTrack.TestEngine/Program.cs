@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,11 +12,14 @@ namespace ImgTrack.TestEngine;
 /// <summary>
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
-/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N]</c>, or
+/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N | --remove-first-inspected]</c>, or
 /// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
 /// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
 /// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
 /// config digest as JSON and exits).
+/// With <c>--kill-after-requests</c> or <c>--remove-first-inspected</c>, <c>ProxyHost</c> is a relay in front of the engine
+/// (<see cref="EngineRelay"/>) that kills dockerd once it has relayed N requests, or removes the image of the first image
+/// inspect request (<c>docker rmi</c>) before forwarding that request: an image deleted between the list and its inspect.
 /// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
 /// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
 /// </summary>
@@ -33,6 +34,7 @@ internal static class Program
 
         var options = new DockerEngineOptions();
         int? killAfter = null;
+        var removeFirstInspected = false;
         var check = false;
         var podman = false;
         for (var i = 0; i < args.Length; i++)
@@ -45,6 +47,7 @@ internal static class Program
                 case "--check": check = true; break;
                 case "--podman": podman = true; break;
                 case "--kill-after-requests": killAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--remove-first-inspected": removeFirstInspected = true; break;
                 default:
                     Console.Error.WriteLine("unknown argument: " + args[i]);
                     return 2;
@@ -74,7 +77,9 @@ internal static class Program
             ["ClientCertificateDirectory"] = options.Tls ? engine.ClientCertificateDirectory : null,
         };
 
-        using var proxy = killAfter is { } count ? new KillingProxy(engine, count) : null;
+        using var proxy = killAfter is { } count ? KillingRelay(engine, count)
+            : removeFirstInspected ? RemovingRelay(engine)
+            : null;
         started["ProxyHost"] = proxy?.Endpoint;
         Console.WriteLine(JsonSerializer.Serialize(started));
         Console.Out.Flush();
@@ -137,153 +142,42 @@ internal static class Program
         }
     }
 
-    /// <summary>
-    /// A unix-socket relay in front of dockerd that SIGKILLs the engine once it has relayed a given number of HTTP
-    /// requests, so a test can kill the engine at a known point in the middle of a run. Requests are counted by
-    /// their request lines in the client-to-engine bytes (keep-alive or not).
-    /// </summary>
-    private sealed class KillingProxy : IDisposable
-    {
-        private readonly DockerEngineFixture _engine;
-        private readonly int _killAfter;
-        private readonly Socket _listener;
-        private readonly string _enginePath;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<Socket> _open = new();
-        private int _requests;
-
-        public KillingProxy(DockerEngineFixture engine, int killAfter)
+    // SIGKILLs dockerd once the relay has forwarded `count` requests: the engine dies at a known point of the run.
+    private static EngineRelay KillingRelay(DockerEngineFixture engine, int count) =>
+        new(engine.DockerHost, Path.Combine(engine.Directory, "proxy.sock"), request =>
         {
-            _engine = engine;
-            _killAfter = killAfter;
-            _enginePath = new Uri(engine.DockerHost).AbsolutePath;
-            var path = Path.Combine(engine.Directory, "proxy.sock");
-            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            _listener.Bind(new UnixDomainSocketEndPoint(path));
-            _listener.Listen(128);
-            Endpoint = "unix://" + path;
-            _ = Task.Run(AcceptLoop);
-        }
-
-        public string Endpoint { get; }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Dispose();
-            lock (_open)
+            if (request.Number <= count)
             {
-                foreach (var socket in _open)
-                {
-                    socket.Dispose();
-                }
+                return Task.FromResult(true);
             }
-        }
 
-        private async Task AcceptLoop()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket client;
-                try
-                {
-                    client = await _listener.AcceptAsync(_stop.Token);
-                }
-                catch (Exception) when (_stop.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                var upstream = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await upstream.ConnectAsync(new UnixDomainSocketEndPoint(_enginePath));
-                }
-                catch (SocketException)
-                {
-                    client.Dispose();
-                    upstream.Dispose();
-                    continue;
-                }
-
-                lock (_open)
-                {
-                    _open.Add(client);
-                    _open.Add(upstream);
-                }
-
-                _ = Task.Run(() => Relay(client, upstream, countRequests: true));
-                _ = Task.Run(() => Relay(upstream, client, countRequests: false));
-            }
-        }
-
-        private async Task Relay(Socket from, Socket to, bool countRequests)
-        {
-            var buffer = new byte[64 * 1024];
             try
             {
-                while (true)
-                {
-                    var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    if (countRequests && Count(buffer.AsSpan(0, read)))
-                    {
-                        KillEngine();
-                        break;
-                    }
-
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
-                }
-            }
-            catch (Exception)
-            {
-                // Either side went away: the relay ends with it.
-            }
-
-            from.Dispose();
-            to.Dispose();
-        }
-
-        // True when this chunk holds the request that goes past the limit.
-        private bool Count(ReadOnlySpan<byte> chunk)
-        {
-            var text = Encoding.ASCII.GetString(chunk);
-            var index = 0;
-            while ((index = text.IndexOf(" HTTP/1.1\r\n", index, StringComparison.Ordinal)) >= 0)
-            {
-                index++;
-                if (Interlocked.Increment(ref _requests) > _killAfter)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private void KillEngine()
-        {
-            try
-            {
-                using var engine = Process.GetProcessById(_engine.EnginePid);
-                engine.Kill();
+                using var process = Process.GetProcessById(engine.EnginePid);
+                process.Kill();
             }
             catch (ArgumentException)
             {
                 // Already gone.
             }
 
-            lock (_open)
+            return Task.FromResult(false);
+        });
+
+    // Removes the image of the first inspect request before forwarding it, so the engine answers 404 for an image it
+    // has just listed.
+    private static EngineRelay RemovingRelay(DockerEngineFixture engine)
+    {
+        var removed = 0;
+        return new(engine.DockerHost, Path.Combine(engine.Directory, "proxy.sock"), request =>
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(request.Line, "^GET /(?:v[0-9.]+/)?images/(sha256:[0-9a-f]{64})/json");
+            if (match.Success && Interlocked.Exchange(ref removed, 1) == 0)
             {
-                foreach (var socket in _open)
-                {
-                    socket.Dispose();
-                }
+                engine.Docker("rmi", "--force", match.Groups[1].Value);
             }
-        }
+
+            return Task.FromResult(true);
+        });
     }
 }

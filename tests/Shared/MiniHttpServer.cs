@@ -62,6 +62,13 @@ public sealed class MiniResponse
     /// <summary>Headers to send (Content-Length is added).</summary>
     public List<(string Name, string Value)> Headers { get; }
 
+    /// <summary>When set, these bytes are written instead of a status line, headers and body, and the connection is closed:
+    /// an answer that is not HTTP.</summary>
+    public byte[]? Raw { get; init; }
+
+    /// <summary>An answer of raw bytes, not HTTP (<see cref="Raw"/>).</summary>
+    public static MiniResponse NotHttp(string text) => new(0) { Raw = Encoding.ASCII.GetBytes(text) };
+
     /// <summary>A JSON answer.</summary>
     public static MiniResponse Json(int status, string json, params (string Name, string Value)[] headers)
     {
@@ -160,6 +167,12 @@ public sealed class MiniHttpServer : IDisposable
                     {
                         // Silent: hold the connection open, never answer.
                         await Task.Delay(Timeout.Infinite, _stop.Token);
+                        return;
+                    }
+
+                    if (response.Raw is not null)
+                    {
+                        await stream.WriteAsync(response.Raw, _stop.Token);
                         return;
                     }
 

@@ -33,6 +33,9 @@ function Get-TestEngineSkipReason {
     Starts a private dockerd (and docker-registry) and returns where they listen. Stop it with Stop-TestEngine.
 .PARAMETER KillAfterRequests
     Also opens ProxyHost, a socket in front of the engine that kills dockerd after relaying this many requests.
+.PARAMETER RemoveFirstInspected
+    Also opens ProxyHost, a socket in front of the engine that removes (docker rmi) the image of the first image
+    inspect request just before forwarding it: an image deleted between the list and its inspect.
 #>
 function Start-TestEngine {
     [CmdletBinding()]
@@ -40,7 +43,8 @@ function Start-TestEngine {
         [switch] $Tls,
         [string] $HostName,
         [switch] $NoRegistry,
-        [int] $KillAfterRequests = -1
+        [int] $KillAfterRequests = -1,
+        [switch] $RemoveFirstInspected
     )
 
     $arguments = @((Get-TestEngineAssembly))
@@ -48,6 +52,7 @@ function Start-TestEngine {
     if ($HostName) { $arguments += '--hostname', $HostName }
     if ($NoRegistry) { $arguments += '--no-registry' }
     if ($KillAfterRequests -ge 0) { $arguments += '--kill-after-requests', $KillAfterRequests }
+    if ($RemoveFirstInspected) { $arguments += '--remove-first-inspected' }
 
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($argument in $arguments) { $start.ArgumentList.Add([string]$argument) }

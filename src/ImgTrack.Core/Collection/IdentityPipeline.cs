@@ -15,8 +15,10 @@ namespace ImgTrack.Collection;
 /// Every method returns the outcomes that became ready, lazily, on the calling thread: a cmdlet enumerates them on
 /// its pipeline thread and writes each one, so nothing is written from another thread. Enumeration may block
 /// (<c>GetAwaiter().GetResult()</c>) when the window is full or while draining. It throws
-/// <see cref="Engine.EngineUnreachableException"/> when an engine source is gone and <see cref="OperationCanceledException"/>
-/// when the token is cancelled; every other failure is one input's outcome.
+/// <see cref="Engine.EngineUnreachableException"/> when an engine source is gone, <see cref="Engine.EngineTimeoutException"/>
+/// when it stopped answering within the request timeout, <see cref="Engine.EngineProtocolException"/> when an answer is
+/// not the engine API, and <see cref="OperationCanceledException"/> when the token is cancelled; every other failure is
+/// one input's outcome. Outcomes already returned stay returned: the run ends at the first of these, once.
 /// </remarks>
 public sealed class IdentityPipeline : IDisposable
 {

@@ -11,8 +11,9 @@ namespace ImgTrack.Collection;
 
 /// <summary>
 /// Asks one engine about images and turns each answer into an <see cref="IdentityOutcome"/>. Every per-image
-/// failure becomes an outcome, so one bad input never ends a run; only an unreachable engine
-/// (<see cref="EngineUnreachableException"/>) and cancellation propagate.
+/// failure becomes an outcome, so one bad input never ends a run; only an unreachable or stopped engine
+/// (<see cref="EngineUnreachableException"/>, <see cref="EngineTimeoutException"/>), an endpoint that does not speak the
+/// engine API (<see cref="EngineProtocolException"/>) and cancellation propagate.
 /// </summary>
 /// <remarks>
 /// On Podman (<see cref="EngineInfo.IsPodman"/>), <c>localhost/…</c> repo digests without a port are kept in
@@ -41,9 +42,18 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
     /// <exception cref="EngineConfigurationException">The endpoint settings cannot work.</exception>
     /// <exception cref="EngineUnreachableException">The engine does not answer.</exception>
     /// <exception cref="EngineRequestException">The endpoint answered, but not as a Docker engine does.</exception>
-    public static async Task<ImageIdentityCollector> OpenAsync(string? dockerHost, string? workingDirectory, UtcTimestamp collectedAt, CancellationToken cancellationToken)
+    public static Task<ImageIdentityCollector> OpenAsync(string? dockerHost, string? workingDirectory, UtcTimestamp collectedAt, CancellationToken cancellationToken) =>
+        OpenAsync(dockerHost, workingDirectory, new EngineOptions(), collectedAt, cancellationToken);
+
+    /// <summary>As <see cref="OpenAsync(string?, string?, UtcTimestamp, CancellationToken)"/>, with the time limits of every
+    /// engine request (<c>-TimeoutSec</c>).</summary>
+    /// <exception cref="EngineConfigurationException">The endpoint settings cannot work.</exception>
+    /// <exception cref="EngineUnreachableException">The engine does not answer.</exception>
+    /// <exception cref="EngineApiTooOldException">The engine's API is older than <see cref="EngineApiVersion.Minimum"/>.</exception>
+    /// <exception cref="EngineRequestException">The endpoint answered, but not as a Docker engine does.</exception>
+    public static async Task<ImageIdentityCollector> OpenAsync(string? dockerHost, string? workingDirectory, EngineOptions options, UtcTimestamp collectedAt, CancellationToken cancellationToken)
     {
-        var engine = ImageEngineFactory.Create(dockerHost, workingDirectory);
+        var engine = ImageEngineFactory.Create(dockerHost, workingDirectory, options);
         try
         {
             var info = await engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
@@ -169,10 +179,11 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
             asked = askedName(facts);
             identity = build(facts, asked);
         }
-        catch (Exception ex) when (ex is not EngineUnreachableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is not EngineUnreachableException and not EngineProtocolException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            // An engine error about this one image (or an answer we cannot use, or a request that timed out on
-            // its own) is this input's error only; our own cancellation and a dead engine end the run.
+            // An engine error about this one image is this input's error only; our own cancellation, a dead, hung or
+            // frozen engine (EngineTimeoutException is one of EngineUnreachableException) and an endpoint that does not
+            // speak the engine API end the run.
             return IdentityOutcome.Failed(input, IdentityError.ImageInspectFailed, ex.Message, ex);
         }
 

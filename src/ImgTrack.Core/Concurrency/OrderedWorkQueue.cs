@@ -99,7 +99,24 @@ public sealed class OrderedWorkQueue<T> : IDisposable
             throw new InvalidOperationException("No work is pending.");
         }
 
-        return _window.Dequeue().GetAwaiter().GetResult();
+        // Block without spinning: the caller waits for the engine nearly once per item, and a spinning wait burns CPU
+        // the engine needs on a small machine (an A/B of -All runs on 2 busy cores: about 17% less client CPU; noisy).
+        var head = _window.Dequeue();
+        if (head.IsCompleted)
+        {
+            return head.GetAwaiter().GetResult();
+        }
+
+        try
+        {
+            ((IAsyncResult)head).AsyncWaitHandle.WaitOne();
+            return head.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // The wait handle is a kernel event: released now, not by a finalizer.
+            head.Dispose();
+        }
     }
 
     /// <summary>

@@ -4,40 +4,43 @@ using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Reflection;
 using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
-using Docker.DotNet.Handler.Abstractions;
-using Docker.DotNet.Models;
 using ImgTrack.Identity;
 using ImgTrack.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImgTrack.Engine;
 
 /// <summary>
-/// <see cref="IImageEngine"/> over Docker.DotNet (the Enhanced package). No API version is pinned: unversioned
-/// paths are answered by every engine at its own version, from Debian's dockerd 20.10 (API 1.41) to Docker 29
-/// (which refuses clients below 1.44). Each call is bounded by a time limit and by the caller's token, raced
-/// here rather than trusted to the transport, so neither a silent engine nor Ctrl+C can leave a caller hanging.
-/// Thread-safe: calls may run concurrently (the transports open one connection per request).
+/// <see cref="IImageEngine"/> over the Docker engine API: four GET requests (<c>/version</c>, <c>/info</c>,
+/// <c>/images/json</c>, <c>/images/{name}/json</c>) on an <see cref="HttpClient"/> whose transport keeps connections
+/// alive (<see cref="EngineTransport"/>), answers read field by field (<see cref="EngineJson"/>). No API version is
+/// pinned: unversioned paths are answered by every engine at its own version, from Debian's dockerd 20.10 (API 1.41) to
+/// Docker 29 (which refuses clients below 1.44); the handshake refuses engines below <see cref="EngineApiVersion.Minimum"/>.
+/// Each call is bounded by a time limit and by the caller's token, raced here rather than trusted to the transport, so
+/// neither a silent engine nor Ctrl+C can leave a caller hanging. Thread-safe: calls may run concurrently.
 /// </summary>
 internal sealed class DockerImageEngine : IImageEngine
 {
-    private const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
-
     private readonly EngineEndpoint _endpoint;
     private readonly EngineOptions _options;
     private readonly TlsAuthProvider? _tls;
-    private readonly DockerClient _client;
+    private readonly HttpClient _http;
+
+    // "?manifests=1" once the handshake found an API that answers it (1.48+), so the containerd image store tells the
+    // platform manifest of an index; engines without that store ignore it.
+    private string _inspectQuery = string.Empty;
 
     public DockerImageEngine(EngineEndpoint endpoint, EngineOptions options)
     {
         _endpoint = endpoint;
         _options = options;
         _tls = endpoint.Tls is null ? null : TlsAuthProvider.Load(endpoint);
-        _client = BuildClient(endpoint, _tls, options);
+        _http = EngineTransport.Create(endpoint, _tls);
     }
 
     public string Endpoint => _endpoint.ToString();
@@ -47,36 +50,36 @@ internal sealed class DockerImageEngine : IImageEngine
 
     public async Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken)
     {
-        var version = await CallAsync("GET /version", token => _client.System.GetVersionAsync(token), _options.AnswerTimeout, cancellationToken).ConfigureAwait(false);
-        var info = await CallAsync("GET /info", token => _client.System.GetSystemInfoAsync(token), _options.AnswerTimeout, cancellationToken).ConfigureAwait(false);
-        return new EngineInfo(Endpoint, version?.Version, version?.APIVersion, info?.Name, UsesContainerdStore(info))
+        // The handshake fails fast (AnswerTimeout), and never waits longer than a request may (-TimeoutSec).
+        var timeout = _options.AnswerTimeout < _options.RequestTimeout ? _options.AnswerTimeout : _options.RequestTimeout;
+        var version = await CallAsync("GET /version", token => GetAsync("GET /version", "version", EngineJson.ReadVersion, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
+        if (EngineApiVersion.IsAtLeast(version.ApiVersion, EngineApiVersion.Minimum) == false)
         {
-            Os = NullIfEmpty(version?.Os),
-            Architecture = NullIfEmpty(version?.Arch),
-            Components = ComponentNames(version),
+            throw new EngineApiTooOldException(MessageText.Format(EngineMessages.ApiTooOld, Endpoint, _endpoint.Source, version.ApiVersion!, EngineApiVersion.Minimum));
+        }
+
+        var info = await CallAsync("GET /info", token => GetAsync("GET /info", "info", EngineJson.ReadInfo, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
+        if (EngineApiVersion.IsAtLeast(version.ApiVersion, EngineApiVersion.InspectManifests) == true)
+        {
+            _inspectQuery = "?manifests=1";
+        }
+
+        return new EngineInfo(Endpoint, version.Version, version.ApiVersion, info.HostName, info.ContainerdStore)
+        {
+            Os = version.Os,
+            Architecture = version.Architecture,
+            Components = version.Components,
         };
     }
 
     public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken)
     {
-        var list = await CallAsync(
+        return await CallAsync(
             "GET /images/json",
-            token => _client.Images.ListImagesAsync(new ImagesListParameters(), token),
+            token => GetAsync("GET /images/json", "images/json", EngineJson.ReadList, token),
             _options.RequestTimeout,
+            handshake: false,
             cancellationToken).ConfigureAwait(false);
-
-        var images = new List<ImageSummary>(list?.Count ?? 0);
-        foreach (var image in list ?? Array.Empty<ImagesListResponse>())
-        {
-            images.Add(new ImageSummary(
-                image.ID,
-                EnginePlaceholders.RemoveFrom(image.RepoTags),
-                EnginePlaceholders.RemoveFrom(image.RepoDigests),
-                image.Created == default ? null : new UtcTimestamp(image.Created),
-                image.Size));
-        }
-
-        return images;
     }
 
     public async Task<ImageFacts?> InspectImageAsync(string nameOrId, CancellationToken cancellationToken)
@@ -86,76 +89,77 @@ internal sealed class DockerImageEngine : IImageEngine
             throw new ArgumentNullException(nameof(nameOrId));
         }
 
-        // The name goes into the URL path unescaped; no image can be named with these, so none is found.
+        // The name goes into the URL path unescaped, as the docker CLI sends it; no image can be named with these, so
+        // none is found.
         if (nameOrId.Length == 0 || nameOrId.IndexOfAny(s_notInNames) >= 0)
         {
             return null;
         }
 
-        ImageInspectResponse? image;
+        var request = "GET /images/" + nameOrId + "/json";
         try
         {
-            image = await CallAsync(
-                "GET /images/" + nameOrId + "/json",
-                token => _client.Images.InspectImageAsync(nameOrId, token),
+            return await CallAsync(
+                request,
+                token => GetAsync(request, "images/" + nameOrId + "/json" + _inspectQuery, EngineJson.ReadInspect, token),
                 _options.RequestTimeout,
+                handshake: false,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (EngineRequestException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
             return null;
         }
-
-        if (image is null)
-        {
-            return null;
-        }
-
-        return new ImageFacts(
-            image.ID,
-            EnginePlaceholders.RemoveFrom(image.RepoTags),
-            EnginePlaceholders.RemoveFrom(image.RepoDigests),
-            image.Created is { } created ? new UtcTimestamp(created) : null,
-            NullIfEmpty(image.Os),
-            NullIfEmpty(image.Architecture),
-            NullIfEmpty(image.Variant),
-            image.Size);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _http.Dispose();
 
     private static readonly char[] s_notInNames = { '?', '#', '%', ' ', '\t', '\r', '\n', '\\' };
 
-    private static DockerClient BuildClient(EngineEndpoint endpoint, IAuthProvider? tls, EngineOptions options)
+    /// <summary>One GET: an error status becomes <see cref="EngineRequestException"/> with the engine's own words; a
+    /// success is read by <paramref name="read"/>; an answer that is not JSON, or not the documented JSON, becomes
+    /// <see cref="EngineProtocolException"/>.</summary>
+    private async Task<T> GetAsync<T>(string request, string relativeUri, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
-        // The transport is chosen here, not by DockerClientBuilder's parameterless constructor, which would
-        // resolve DOCKER_HOST and the Docker context again itself (and fail on a context we did not ask for).
-        // Options go in through the With* methods only: the package's init-only setters have different
-        // signatures in its netstandard2.0 and net8+ builds, so calling them from our netstandard2.0 assembly
-        // fails with MissingMethodException on modern .NET.
-        var defaults = new ClientOptions();
-        DockerClientBuilder builder = endpoint.Address.Scheme switch
+        byte[] body;
+        int status;
+        using (var response = await _http.GetAsync(relativeUri, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false))
         {
-            "unix" => new DockerClientBuilder<Docker.DotNet.Unix.UnixSocketTransportOptions>(
-                Docker.DotNet.Unix.DockerHandlerFactory.Instance, new Docker.DotNet.Unix.UnixSocketTransportOptions(), defaults, NullLogger.Instance),
-            "npipe" => new DockerClientBuilder<Docker.DotNet.NPipe.NPipeTransportOptions>(
-                Docker.DotNet.NPipe.DockerHandlerFactory.Instance, new Docker.DotNet.NPipe.NPipeTransportOptions(), defaults, NullLogger.Instance),
-            _ => new DockerClientBuilder<Docker.DotNet.LegacyHttp.LegacyHttpTransportOptions>(
-                Docker.DotNet.LegacyHttp.DockerHandlerFactory.Instance, new Docker.DotNet.LegacyHttp.LegacyHttpTransportOptions(), defaults, NullLogger.Instance),
-        };
+            status = (int)response.StatusCode;
+            body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        }
 
-        return builder
-            .WithEndpoint(endpoint.Address)
-            .WithAuthProvider(tls ?? NoopAuthProvider.Instance)
+        if (status < 200 || status > 299)
+        {
+            var text = Encoding.UTF8.GetString(body);
 
-            // A backstop only: every call is bounded by our own timeout and token first.
-            .WithTimeout(options.RequestTimeout > options.AnswerTimeout ? options.RequestTimeout : options.AnswerTimeout)
-            .Build();
+            // dockerd's answer to plain HTTP on a TLS port.
+            if (_tls is null && status == (int)HttpStatusCode.BadRequest && text.IndexOf("HTTPS server", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new EngineUnreachableException(MessageText.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source));
+            }
+
+            throw new EngineRequestException(MessageText.Format(EngineMessages.EngineError, Endpoint, request, status, EngineMessageOf(text)), status, new HttpRequestException(text));
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return read(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, EngineMessages.AnswerNotJson), e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, MessageText.Format(EngineMessages.AnswerNotDocumented, e.Message)), e);
+        }
     }
 
     /// <summary>Runs one engine call under a time limit and the caller's token, and turns transport failures into
     /// <see cref="EngineUnreachableException"/> and engine errors into <see cref="EngineRequestException"/>.</summary>
-    private async Task<T> CallAsync<T>(string request, Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<T> CallAsync<T>(string request, Func<CancellationToken, Task<T>> call, TimeSpan timeout, bool handshake, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var deadline = new CancellationTokenSource(timeout);
@@ -181,8 +185,13 @@ internal sealed class DockerImageEngine : IImageEngine
 
             if (deadline.IsCancellationRequested)
             {
-                throw new EngineUnreachableException(MessageText.Format(
-                    EngineMessages.NoAnswer, Endpoint, _endpoint.Source, ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.CurrentCulture)), e);
+                var seconds = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.CurrentCulture);
+
+                // An engine that never answered is unreachable; one that answered the handshake and then stopped is hung
+                // or frozen mid-run (issue 10): a timeout of its own, after which what was written stays written.
+                throw handshake
+                    ? new EngineUnreachableException(MessageText.Format(EngineMessages.NoAnswer, Endpoint, _endpoint.Source, seconds), e)
+                    : new EngineTimeoutException(MessageText.Format(EngineMessages.RequestTimedOut, Endpoint, _endpoint.Source, request, seconds), e);
             }
 
             throw Translate(request, e);
@@ -210,19 +219,10 @@ internal sealed class DockerImageEngine : IImageEngine
     /// the failures a real transport raises (a socket the account may not use, a pipe it may not open).</summary>
     internal Exception Translate(string request, Exception error)
     {
-        if (error is DockerApiException api)
+        // Bytes came back, but not HTTP (a TLS port spoken to in plain text, a non-HTTP service): not an engine.
+        if (IsInvalidHttp(error))
         {
-            // dockerd's answer to plain HTTP on a TLS port.
-            if (_tls is null && api.StatusCode == HttpStatusCode.BadRequest
-                && api.ResponseBody?.IndexOf("HTTPS server", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                return new EngineUnreachableException(MessageText.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source), api);
-            }
-
-            return new EngineRequestException(
-                MessageText.Format(EngineMessages.EngineError, Endpoint, request, (int)api.StatusCode, EngineMessageOf(api.ResponseBody)),
-                (int)api.StatusCode,
-                api);
+            return new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, EngineMessages.AnswerNotHttp), error);
         }
 
         var socketError = Find<SocketException>(error);
@@ -266,9 +266,32 @@ internal sealed class DockerImageEngine : IImageEngine
                 MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason, EngineMessages.EngineFixes), error);
         }
 
-        // Anything else is a bug or an answer we cannot read; keep it, with the request it came from.
-        return new EngineRequestException(MessageText.Format(EngineMessages.EngineError, Endpoint, request, 0, error.Message), 0, error);
+        // Anything else is an answer we cannot read; the exception is kept, its text stays out of the message.
+        return new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, EngineMessages.AnswerNotHttp), error);
     }
+
+    // .NET 8+ says what went wrong in HttpRequestException.HttpRequestError (read by name: netstandard2.0 cannot name
+    // it); InvalidResponse is a status line or header that is not HTTP. Docker.DotNet's ManagedHandler (Windows
+    // PowerShell 5.1) reports a bad status line as a FormatException.
+    private static bool IsInvalidHttp(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException && s_httpRequestError?.GetValue(e)?.ToString() == "InvalidResponse")
+            {
+                return true;
+            }
+
+            if (e is FormatException or InvalidDataException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly PropertyInfo? s_httpRequestError = typeof(HttpRequestException).GetProperty("HttpRequestError");
 
     private static string EngineMessageOf(string? body)
     {
@@ -328,39 +351,5 @@ internal sealed class DockerImageEngine : IImageEngine
         }
 
         return e;
-    }
-
-    private static bool UsesContainerdStore(SystemInfoResponse? info)
-    {
-        if (info?.DriverStatus is null)
-        {
-            return false;
-        }
-
-        foreach (var pair in info.DriverStatus)
-        {
-            if (pair is { Length: >= 2 } && pair[0] == "driver-type" && pair[1] == ContainerdSnapshotter)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private static IReadOnlyList<string> ComponentNames(VersionResponse? version)
-    {
-        var names = new List<string>();
-        foreach (var component in version?.Components ?? Array.Empty<ComponentVersion>())
-        {
-            if (!string.IsNullOrEmpty(component?.Name))
-            {
-                names.Add(component!.Name);
-            }
-        }
-
-        return names;
     }
 }

@@ -17,7 +17,12 @@ public static class ImageEngineFactory
     /// (PowerShell's current location).</summary>
     /// <exception cref="EngineConfigurationException">The settings name no usable endpoint, or TLS material is missing or unreadable.</exception>
     public static IImageEngine Create(string? dockerHost, string? workingDirectory) =>
-        Create(EndpointResolver.Resolve(dockerHost, EngineEnvironment.ForWorkingDirectory(workingDirectory)), new EngineOptions());
+        Create(dockerHost, workingDirectory, new EngineOptions());
+
+    /// <summary>As <see cref="Create(string?, string?)"/>, with time limits.</summary>
+    /// <exception cref="EngineConfigurationException">The settings name no usable endpoint, or TLS material is missing or unreadable.</exception>
+    public static IImageEngine Create(string? dockerHost, string? workingDirectory, EngineOptions options) =>
+        Create(EndpointResolver.Resolve(dockerHost, EngineEnvironment.ForWorkingDirectory(workingDirectory)), options);
 
     /// <summary>Opens a client for a resolved endpoint. No connection is made until the first call.</summary>
     /// <exception cref="EngineConfigurationException">TLS material is missing or unreadable.</exception>

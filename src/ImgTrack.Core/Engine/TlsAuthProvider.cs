@@ -5,9 +5,7 @@ using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
-using Docker.DotNet.Handler.Abstractions;
 using ImgTrack.Text;
-using Microsoft.Net.Http.Client;
 
 namespace ImgTrack.Engine;
 
@@ -17,7 +15,7 @@ namespace ImgTrack.Engine;
 /// to the machine's trust store — and name the host connected to. (Docker.DotNet.X509's own CA callback ignores
 /// host-name errors, so it is not used.)
 /// </summary>
-internal sealed class TlsAuthProvider : IAuthProvider
+internal sealed class TlsAuthProvider
 {
     private readonly X509Certificate2? _clientCertificate;
     private readonly X509Certificate2? _authority;
@@ -31,9 +29,6 @@ internal sealed class TlsAuthProvider : IAuthProvider
         _verifyServer = verifyServer;
         CaFile = caFile;
     }
-
-    /// <summary>Always true: this provider exists only for TLS endpoints.</summary>
-    public bool TlsEnabled => true;
 
     /// <summary>The CA file the engine's certificate is checked against.</summary>
     public string CaFile { get; }
@@ -67,36 +62,24 @@ internal sealed class TlsAuthProvider : IAuthProvider
         return new TlsAuthProvider(client, authority, settings.VerifyServer, settings.CaFile);
     }
 
-    /// <summary>Puts the client certificate and the server check on the transport's handler.</summary>
-    public HttpMessageHandler ConfigureHandler(HttpMessageHandler handler)
+    /// <summary>Puts the client certificate and the server check on the platform's handler (pooled on every runtime;
+    /// <c>SocketsHttpHandler</c> underneath on .NET Core).</summary>
+    public HttpClientHandler ConfigureHandler(HttpClientHandler handler)
     {
-        switch (handler)
+        if (handler is null)
         {
-            case ManagedHandler managed:
-                managed.ClientCertificates = new X509CertificateCollection();
-                if (_clientCertificate is not null)
-                {
-                    managed.ClientCertificates.Add(_clientCertificate);
-                }
-
-                managed.ServerCertificateValidationCallback = ValidateServerCertificate;
-                return managed;
-
-            // Docker.DotNet's native transport (DOCKER_DOTNET_NATIVE_HTTP_ENABLED=1).
-            case HttpClientHandler native:
-                native.ClientCertificateOptions = ClientCertificateOption.Manual;
-                if (_clientCertificate is not null)
-                {
-                    native.ClientCertificates.Add(_clientCertificate);
-                }
-
-                native.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) =>
-                    ValidateServerCertificate(message, certificate, chain, errors);
-                return native;
-
-            default:
-                throw new NotSupportedException("TLS is not supported over " + handler.GetType().FullName);
+            throw new ArgumentNullException(nameof(handler));
         }
+
+        handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+        if (_clientCertificate is not null)
+        {
+            handler.ClientCertificates.Add(_clientCertificate);
+        }
+
+        handler.ServerCertificateCustomValidationCallback = (message, certificate, chain, errors) =>
+            ValidateServerCertificate(message, certificate, chain, errors);
+        return handler;
     }
 
     /// <summary>The docker CLI's check: chain to <c>ca.pem</c> as the only root, and the right host name.</summary>

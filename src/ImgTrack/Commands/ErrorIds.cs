@@ -50,4 +50,10 @@ internal static class ErrorIds
 
     /// <summary>The run failed: -Credential was given for names in more than one registry.</summary>
     public const string CredentialSpansRegistries = nameof(CredentialSpansRegistries);
+
+    /// <summary>The run failed: the engine answered, then a request got no answer within -TimeoutSec.</summary>
+    public const string EngineTimeout = nameof(EngineTimeout);
+
+    /// <summary>The run failed: the engine's API version is older than ImgTrack needs.</summary>
+    public const string EngineApiTooOld = nameof(EngineApiTooOld);
 }

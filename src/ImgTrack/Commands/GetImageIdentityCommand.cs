@@ -27,13 +27,18 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 {
     /// <summary>The default number of concurrent engine requests.</summary>
     /// <remarks>
-    /// Tuned with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 CPUs, three quiet runs): -All took
-    /// 456–481 ms at 8, 380–460 at 16, 339–373 at 32 and 275–353 at 64, where the docker CLI's single
-    /// <c>docker image inspect $(docker images -q)</c> took 667–742 ms. The limit is latency, not CPU: the client
-    /// opens a new connection per request (Docker.DotNet's netstandard2.0 transport), and only many requests in
-    /// flight hide that. 64 small read-only requests are no burden for a daemon; lower it for a daemon that is.
+    /// Chosen with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
+    /// -All took 251 ms at 8, 272 at 4, 213 at 16 and 653 at 1, where the engine's own floor (a plain client, 4
+    /// keep-alive connections) took 179 ms and the docker CLI's single <c>docker image inspect $(docker images -q)</c>
+    /// 516 ms; 8 and 16 trade places between runs. Connections are kept alive and reused on PowerShell 7.4+
+    /// (EngineTransport), so a handful of requests in flight saturate the engine, and more only open more connections
+    /// (on Windows, more named-pipe instances; 64 of them were a risk). Windows PowerShell 5.1 opens a connection per
+    /// request, where a higher -ThrottleLimit may help against a local engine.
     /// </remarks>
-    public const int DefaultThrottleLimit = 64;
+    public const int DefaultThrottleLimit = 8;
+
+    /// <summary>The default time limit of one engine request, in seconds (<see cref="EngineOptions.RequestTimeout"/>).</summary>
+    public const int DefaultTimeoutSec = 60;
 
     /// <summary>The default number of concurrent registry lookups with -Remote (the registry benchmark's throttle):
     /// a registry is a shared service, often rate-limited, unlike the local engine.</summary>
@@ -130,6 +135,13 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     [Parameter(ParameterSetName = AllSet)]
     public SwitchParameter ResolveRepoDigest { get; set; }
 
+    /// <summary>
+    /// <para type="description">How many seconds each request to the engine may take before the run stops with an EngineTimeout error (1–3600; default 60).</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = DefaultTimeoutSec;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -150,7 +162,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
         // terminating error and leaves yesterday's inventory as it was.
         var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, _collectedAt, CancellationToken).GetAwaiter().GetResult());
+        var options = new EngineOptions { RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
+        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, options, _collectedAt, CancellationToken).GetAwaiter().GetResult());
         var info = _collector.Info;
         WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
         if (info.UsesContainerdImageStore)
@@ -296,8 +309,10 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), ErrorIds.InvalidImageReference, ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
                 break;
             case IdentityError.ImageNotFound when ParameterSetName == AllSet:
-                // Removed between the list and the inspect call: no longer one of the engine's images.
-                WriteVerbose(Format(EngineStrings.ImageVanishedVerbose, outcome.Input));
+                // Listed, then removed before its inspect (docker rmi or a prune during the run): an item failure like
+                // any other, so an inventory that lacks an image it listed says so (issue 10, "nothing lost").
+                var vanished = Format(EngineStrings.ImageVanished, outcome.Input, endpoint);
+                WriteItemError(outcome, new ItemNotFoundException(vanished), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, vanished);
                 break;
             case IdentityError.ImageNotFound:
                 var message = Format(EngineStrings.ImageNotFound, outcome.Input, endpoint);
@@ -371,14 +386,28 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidEngineConfiguration, ErrorCategory.InvalidArgument, DockerHost));
             throw; // ThrowTerminatingError never returns.
         }
+        catch (EngineTimeoutException ex)
+        {
+            // The engine answered, then stopped answering within -TimeoutSec (hung, frozen): objects already written
+            // stay written, and the run ends here, once.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineTimeout, ErrorCategory.OperationTimeout, _collector?.Info.Endpoint ?? DockerHost));
+            throw;
+        }
         catch (EngineUnreachableException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineUnreachable, ErrorCategory.ConnectionError, _collector?.Info.Endpoint ?? DockerHost));
             throw;
         }
+        catch (EngineApiTooOldException ex)
+        {
+            // The message names the engine's API version and the minimum.
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineApiTooOld, ErrorCategory.NotImplemented, DockerHost));
+            throw;
+        }
         catch (EngineRequestException ex)
         {
-            // Only run-wide requests (the handshake, the -All list) get here: per-image answers are outcomes. The
+            // The handshake's and the -All list's errors, and answers that are not the engine API (not HTTP, not JSON:
+            // EngineProtocolException) from any request; an engine's error about one image is an outcome instead. The
             // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineProtocolError, ErrorCategory.ProtocolError, _collector?.Info.Endpoint ?? DockerHost));
             throw;
@@ -490,7 +519,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
     private RegistryOptions RegistryOptionsFor(IRegistryCredentialProvider? credentials)
     {
-        var options = new RegistryOptions { Credentials = credentials };
+        var options = new RegistryOptions { Credentials = credentials, RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
         foreach (var registry in AllowInsecureRegistry)
         {
             options.AllowInsecureRegistries.Add(registry);
