@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -51,54 +50,4 @@ internal sealed class RegistryState
     public Task<RegistryCredential?> CredentialAsync() => _credential.Value;
 
     public Uri BaseUri => Endpoint.BaseUri(Scheme != SchemeHttp);
-}
-
-/// <summary>An access token and when to stop using it.</summary>
-internal sealed class BearerToken
-{
-    private readonly Stopwatch _age = Stopwatch.StartNew();
-    private readonly TimeSpan _lifetime;
-
-    public BearerToken(string value, TimeSpan lifetime)
-    {
-        Value = value;
-
-        // A little early, so a token never expires in flight.
-        _lifetime = lifetime > TimeSpan.FromSeconds(20) ? lifetime - TimeSpan.FromSeconds(10) : lifetime;
-    }
-
-    public string Value { get; }
-
-    public bool Expired => _age.Elapsed >= _lifetime;
-}
-
-/// <summary>One name's clock and token: the retry budget and the deadline that bounds its whole resolution.</summary>
-internal sealed class NameContext
-{
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly TimeSpan _retryBudget;
-
-    public NameContext(CancellationToken caller, CancellationToken token, TimeSpan retryBudget, TimeSpan deadline)
-    {
-        Caller = caller;
-        Token = token;
-        _retryBudget = retryBudget;
-        Deadline = deadline;
-    }
-
-    /// <summary>The caller's own token (Ctrl+C).</summary>
-    public CancellationToken Caller { get; }
-
-    /// <summary>The caller's token linked with the deadline.</summary>
-    public CancellationToken Token { get; }
-
-    public TimeSpan Deadline { get; }
-
-    public TimeSpan Elapsed => _clock.Elapsed;
-
-    /// <summary>True when a retry after <paramref name="delay"/> still starts within the retry budget.</summary>
-    public bool MayRetry(TimeSpan delay) => _clock.Elapsed + delay <= _retryBudget;
-
-    /// <summary>True when the deadline, not the caller, cancelled.</summary>
-    public bool TimedOut => Token.IsCancellationRequested && !Caller.IsCancellationRequested;
 }
