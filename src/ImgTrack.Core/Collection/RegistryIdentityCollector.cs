@@ -60,7 +60,7 @@ public sealed class RegistryIdentityCollector : IIdentitySource, IDisposable
         }
         catch (RegistryException e)
         {
-            return IdentityOutcome.Failed(input.Text, ErrorOf(e.Error), e.Message, e);
+            return IdentityOutcome.Failed(input.Text, IdentityError.RegistryFailed, e.Message, e);
         }
     }
 
@@ -80,14 +80,4 @@ public sealed class RegistryIdentityCollector : IIdentitySource, IDisposable
             ManifestDigest = remote.ManifestDigest,
             MediaType = remote.MediaType,
         };
-
-    private static IdentityError ErrorOf(RegistryError error) => error switch
-    {
-        RegistryError.ManifestNotFound => IdentityError.ManifestNotFound,
-        RegistryError.RegistryUnauthorized => IdentityError.RegistryUnauthorized,
-        RegistryError.PlatformNotFound => IdentityError.PlatformNotFound,
-        RegistryError.DigestMismatch => IdentityError.DigestMismatch,
-        RegistryError.UnsupportedManifest => IdentityError.UnsupportedManifest,
-        _ => IdentityError.RegistryUnavailable,
-    };
 }

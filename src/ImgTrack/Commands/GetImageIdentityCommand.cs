@@ -322,23 +322,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 var remoteMessage = Format(RegistryStrings.RemoteNameRequired, outcome.Input);
                 WriteItemError(outcome, new ArgumentException(remoteMessage), ErrorIds.RemoteNameRequired, ErrorCategory.InvalidArgument, remoteMessage);
                 break;
-            case IdentityError.ManifestNotFound:
-                WriteRegistryError(outcome, ErrorIds.ManifestNotFound, ErrorCategory.ObjectNotFound);
-                break;
-            case IdentityError.RegistryUnauthorized:
-                WriteRegistryError(outcome, ErrorIds.RegistryUnauthorized, ErrorCategory.PermissionDenied);
-                break;
-            case IdentityError.PlatformNotFound:
-                WriteRegistryError(outcome, ErrorIds.PlatformNotFound, ErrorCategory.ObjectNotFound);
-                break;
-            case IdentityError.DigestMismatch:
-                WriteRegistryError(outcome, ErrorIds.DigestMismatch, ErrorCategory.SecurityError);
-                break;
-            case IdentityError.UnsupportedManifest:
-                WriteRegistryError(outcome, ErrorIds.UnsupportedManifest, ErrorCategory.InvalidData);
-                break;
-            case IdentityError.RegistryUnavailable:
-                WriteRegistryError(outcome, ErrorIds.RegistryUnavailable, ErrorCategory.ConnectionError);
+            case IdentityError.RegistryFailed:
+                WriteRegistryError(outcome);
                 break;
             default:
                 WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), ErrorIds.ImageInspectFailed, ErrorCategory.ReadError, Format(EngineStrings.ImageInspectFailed, outcome.Input, endpoint, outcome.Detail));
@@ -583,8 +568,18 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         }
     }
 
-    private void WriteRegistryError(IdentityOutcome outcome, string errorId, ErrorCategory category)
+    // The registry's classification (RegistryError) in PowerShell's terms: the error ID and the category.
+    private void WriteRegistryError(IdentityOutcome outcome)
     {
+        var (errorId, category) = (outcome.Exception as RegistryException)?.Error switch
+        {
+            RegistryError.ManifestNotFound => (ErrorIds.ManifestNotFound, ErrorCategory.ObjectNotFound),
+            RegistryError.RegistryUnauthorized => (ErrorIds.RegistryUnauthorized, ErrorCategory.PermissionDenied),
+            RegistryError.PlatformNotFound => (ErrorIds.PlatformNotFound, ErrorCategory.ObjectNotFound),
+            RegistryError.DigestMismatch => (ErrorIds.DigestMismatch, ErrorCategory.SecurityError),
+            RegistryError.UnsupportedManifest => (ErrorIds.UnsupportedManifest, ErrorCategory.InvalidData),
+            _ => (ErrorIds.RegistryUnavailable, ErrorCategory.ConnectionError),
+        };
         var message = Format(RegistryStrings.RegistryItemFailed, outcome.Input, outcome.Detail);
         WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), errorId, category, message);
     }

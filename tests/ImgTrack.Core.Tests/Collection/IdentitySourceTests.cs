@@ -159,7 +159,7 @@ public sealed class IdentitySourceTests
                 await Task.Delay(200, cancellationToken);
             }
 
-            return IdentityOutcome.Failed(input.Text, IdentityError.ManifestNotFound);
+            return IdentityOutcome.Failed(input.Text, IdentityError.RegistryFailed, "no such tag", new RegistryException(RegistryError.ManifestNotFound, "registry.example", "no such tag"));
         }
     }
 }
