@@ -10,7 +10,6 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
 using Xunit;
 
 namespace ImgTrack.Tests;
@@ -154,7 +153,7 @@ public class DockerEngineFixture : IDisposable
         GC.SuppressFinalize(this);
         foreach (var process in _processes)
         {
-            Stop(process);
+            FixtureProcesses.Stop(process);
         }
 
         if (_directory is not null)
@@ -221,18 +220,18 @@ public class DockerEngineFixture : IDisposable
 
     private void StartRegistry()
     {
-        var port = FreePort();
+        var port = FixtureProcesses.FreePort();
         var config = Path.Combine(_directory!, "registry.yml");
         File.WriteAllText(config, $"version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {_directory}/registry\nhttp:\n  addr: 127.0.0.1:{port}\n");
         var registry = StartLogged("registry", DockerRegistry, "serve", config);
         File.WriteAllText(Path.Combine(_directory!, "registry.pid"), registry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        WaitUntil(registry, "registry", () =>
+        FixtureProcesses.WaitUntil(registry, "registry", () =>
         {
             using var response = http.GetAsync($"http://127.0.0.1:{port}/v2/").GetAwaiter().GetResult();
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, s_startTimeout, Path.Combine(_directory!, "registry.log"));
         _registryAddress = $"127.0.0.1:{port}";
     }
 
@@ -259,7 +258,7 @@ public class DockerEngineFixture : IDisposable
             TestCertificates.CreateAuthority(authority);
             TestCertificates.CreateServer(authority, server);
             TestCertificates.CreateClient(authority, client);
-            var port = FreePort();
+            var port = FixtureProcesses.FreePort();
             arguments.AddRange(new[]
             {
                 "-H", $"tcp://127.0.0.1:{port}", "--tlsverify",
@@ -286,11 +285,11 @@ public class DockerEngineFixture : IDisposable
 
         EnginePid = engine.Id;
         using var http = UnixSocketClient(socket);
-        WaitUntil(engine, "dockerd", () =>
+        FixtureProcesses.WaitUntil(engine, "dockerd", () =>
         {
             using var response = http.GetAsync("http://engine/_ping").GetAwaiter().GetResult();
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, s_startTimeout, Path.Combine(_directory!, "dockerd.log"));
         _dockerHost = "unix://" + socket;
     }
 
@@ -371,46 +370,7 @@ public class DockerEngineFixture : IDisposable
         return process;
     }
 
-    private void WaitUntil(Process process, string name, Func<bool> ready)
-    {
-        var clock = Stopwatch.StartNew();
-        Exception? last = null;
-        while (clock.Elapsed < s_startTimeout)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} while starting: {LogTail(name)}");
-            }
 
-            try
-            {
-                if (ready())
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TaskCanceledException)
-            {
-                last = e;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        throw new TimeoutException($"{name} did not answer within {s_startTimeout.TotalSeconds} s ({last?.Message}): {LogTail(name)}");
-    }
-
-    private string LogTail(string name)
-    {
-        var log = Path.Combine(_directory!, name + ".log");
-        if (!File.Exists(log))
-        {
-            return "(no log)";
-        }
-
-        var lines = File.ReadAllLines(log);
-        return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 15)));
-    }
 
     private static HttpClient UnixSocketClient(string socketPath) => new(new SocketsHttpHandler
     {
@@ -433,36 +393,7 @@ public class DockerEngineFixture : IDisposable
         Timeout = TimeSpan.FromSeconds(2),
     };
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
-    private static void Stop(Process process)
-    {
-        try
-        {
-            // SIGTERM first: dockerd then stops its containerd and unmounts its data root (which it bind-mounts
-            // onto itself); SIGKILL only if it does not go within 15 seconds.
-            if (!process.HasExited && (Kill(process.Id, SigTerm) != 0 || !process.WaitForExit(15_000)))
-            {
-                process.Kill();
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
 
     /// <summary>
     /// Removes the folders of fixtures whose test process is gone (a crashed or killed run): kills their engine,
@@ -474,7 +405,7 @@ public class DockerEngineFixture : IDisposable
     {
         foreach (var folder in System.IO.Directory.GetDirectories("/tmp", FolderPrefix + "*"))
         {
-            var owner = ReadPid(Path.Combine(folder, OwnerFile));
+            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, OwnerFile));
             if (owner is null || IsRunning(owner.Value))
             {
                 continue;
@@ -489,7 +420,7 @@ public class DockerEngineFixture : IDisposable
 
     private static void KillListedProcess(string pidFile, string folder)
     {
-        var pid = ReadPid(pidFile);
+        var pid = FixtureProcesses.ReadPid(pidFile);
         if (pid is null)
         {
             return;
@@ -513,17 +444,6 @@ public class DockerEngineFixture : IDisposable
         }
     }
 
-    private static int? ReadPid(string file)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     private static bool IsRunning(int pid) => System.IO.Directory.Exists($"/proc/{pid}");
 

@@ -11,7 +11,6 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace ImgTrack.Tests;
 
@@ -116,7 +115,7 @@ public sealed class PodmanFixture : IDisposable
         _disposed = true;
         foreach (var process in _processes)
         {
-            Stop(process);
+            FixtureProcesses.Stop(process);
         }
 
         if (_directory is not null)
@@ -185,17 +184,17 @@ public sealed class PodmanFixture : IDisposable
 
     private void StartRegistry()
     {
-        var port = FreePort();
+        var port = FixtureProcesses.FreePort();
         var config = Path.Combine(_directory!, "registry.yml");
         File.WriteAllText(config, $"version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {_directory}/registry\nhttp:\n  addr: 127.0.0.1:{port}\n");
         var registry = StartLogged("registry", DockerRegistry, "serve", config);
         File.WriteAllText(Path.Combine(_directory!, "registry.pid"), registry.Id.ToString(CultureInfo.InvariantCulture));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        WaitUntil(registry, "registry", () =>
+        FixtureProcesses.WaitUntil(registry, "registry", () =>
         {
             using var response = http.GetAsync($"http://127.0.0.1:{port}/v2/").GetAwaiter().GetResult();
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, s_startTimeout, Path.Combine(_directory!, "registry.log"));
         _registryAddress = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -225,11 +224,11 @@ public sealed class PodmanFixture : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(2),
         };
-        WaitUntil(service, "podman system service", () =>
+        FixtureProcesses.WaitUntil(service, "podman system service", () =>
         {
             using var response = http.GetAsync("http://podman/_ping").GetAwaiter().GetResult();
             return response.StatusCode == HttpStatusCode.OK;
-        });
+        }, s_startTimeout, Path.Combine(_directory!, "service.log"));
         _dockerHost = "unix://" + socket;
     }
 
@@ -287,61 +286,8 @@ public sealed class PodmanFixture : IDisposable
         return process;
     }
 
-    private void WaitUntil(Process process, string name, Func<bool> ready)
-    {
-        var clock = Stopwatch.StartNew();
-        Exception? last = null;
-        while (clock.Elapsed < s_startTimeout)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} while starting: {LogTail(name)}");
-            }
 
-            try
-            {
-                if (ready())
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TaskCanceledException)
-            {
-                last = e;
-            }
 
-            Thread.Sleep(100);
-        }
-
-        throw new TimeoutException($"{name} did not answer within {s_startTimeout.TotalSeconds} s ({last?.Message}): {LogTail(name)}");
-    }
-
-    private string LogTail(string name)
-    {
-        var log = Path.Combine(_directory!, (name.StartsWith("podman", StringComparison.Ordinal) ? "service" : name) + ".log");
-        return File.Exists(log) ? string.Join("\n", File.ReadAllLines(log).TakeLast(15)) : "(no log)";
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            // SIGTERM: the service shuts down cleanly (its store's locks released); SIGKILL after 15 seconds.
-            if (!process.HasExited && (Kill(process.Id, SigTerm) != 0 || !process.WaitForExit(15_000)))
-            {
-                process.Kill();
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Gone already.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
 
     /// <summary>Folders of fixtures whose test process is gone: stop their service and registry by pid file, only
     /// while that process still runs from that folder, and delete the folder. Live runs' folders are left alone.</summary>
@@ -349,7 +295,7 @@ public sealed class PodmanFixture : IDisposable
     {
         foreach (var folder in System.IO.Directory.GetDirectories("/tmp", FolderPrefix + "*"))
         {
-            var owner = ReadPid(Path.Combine(folder, OwnerFile));
+            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, OwnerFile));
             if (owner is null || System.IO.Directory.Exists($"/proc/{owner}"))
             {
                 continue;
@@ -357,7 +303,7 @@ public sealed class PodmanFixture : IDisposable
 
             foreach (var pidFile in new[] { "service.pid", "registry.pid" })
             {
-                var pid = ReadPid(Path.Combine(folder, pidFile));
+                var pid = FixtureProcesses.ReadPid(Path.Combine(folder, pidFile));
                 try
                 {
                     if (pid is not null && File.ReadAllText($"/proc/{pid}/cmdline").Contains(folder, StringComparison.Ordinal))
@@ -397,26 +343,7 @@ public sealed class PodmanFixture : IDisposable
         }
     }
 
-    private static int? ReadPid(string file)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static void Require(string path, string package)
     {

@@ -164,7 +164,7 @@ public sealed class RegistryFixture : IDisposable
         File.WriteAllText(Path.Combine(_directory, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 
         // Plain, with the proxy in front.
-        var plainPort = FreePort();
+        var plainPort = FixtureProcesses.FreePort();
         StartRegistry("plain", plainPort, string.Empty);
         PlainAddress = "127.0.0.1:" + plainPort.ToString(CultureInfo.InvariantCulture);
         Proxy = new FaultProxy("http://" + PlainAddress);
@@ -176,7 +176,7 @@ public sealed class RegistryFixture : IDisposable
         TestCertificates.CreateServer(authority, server);
         var htpasswd = Path.Combine(_directory, "htpasswd");
         File.WriteAllText(htpasswd, Run("htpasswd", "apache2-utils", "-Bbn", User, Password) + "\n");
-        var tlsPort = FreePort();
+        var tlsPort = FixtureProcesses.FreePort();
         StartRegistry("tls", tlsPort,
             $"  tls:\n    certificate: {server}/server-cert.pem\n    key: {server}/server-key.pem\n" +
             $"auth:\n  htpasswd:\n    realm: imgtrack-basic\n    path: {htpasswd}\n");
@@ -193,7 +193,7 @@ public sealed class RegistryFixture : IDisposable
         Tokens.AddRefreshToken(IdentityToken, User);
         var bundle = Path.Combine(_directory, "token-root.pem");
         Tokens.WriteCertificate(bundle);
-        var tokenPort = FreePort();
+        var tokenPort = FixtureProcesses.FreePort();
         StartRegistry("token", tokenPort,
             $"auth:\n  token:\n    realm: {Tokens.Realm}\n    service: {TokenService.ServiceName}\n    issuer: {TokenService.Issuer}\n    rootcertbundle: {bundle}\n");
         TokenAddress = "127.0.0.1:" + tokenPort.ToString(CultureInfo.InvariantCulture);
@@ -277,7 +277,7 @@ public sealed class RegistryFixture : IDisposable
     {
         foreach (var folder in System.IO.Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
         {
-            var owner = ReadPid(Path.Combine(folder, "owner.pid"));
+            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, "owner.pid"));
             if (owner is null || System.IO.Directory.Exists($"/proc/{owner}"))
             {
                 continue;
@@ -285,7 +285,7 @@ public sealed class RegistryFixture : IDisposable
 
             foreach (var pidFile in System.IO.Directory.GetFiles(folder, "*.pid"))
             {
-                var pid = ReadPid(pidFile);
+                var pid = FixtureProcesses.ReadPid(pidFile);
                 if (pid is null || pidFile.EndsWith("owner.pid", StringComparison.Ordinal))
                 {
                     continue;
@@ -316,24 +316,5 @@ public sealed class RegistryFixture : IDisposable
         }
     }
 
-    private static int? ReadPid(string file)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

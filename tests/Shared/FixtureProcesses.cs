@@ -1,0 +1,104 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ImgTrack.Tests;
+
+/// <summary>What the fixtures (dockerd, docker-registry, Podman, the token service) share: free loopback ports,
+/// pid files, waiting for a started program to answer, and stopping it.</summary>
+internal static class FixtureProcesses
+{
+    private const int SigTerm = 15;
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The process ID in a pid file, or null when the file is missing or holds none.</summary>
+    public static int? ReadPid(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(file).Trim(), out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last 15 lines of a program's log, for a start failure's message.</summary>
+    public static string LogTail(string log) =>
+        File.Exists(log) ? string.Join("\n", File.ReadAllLines(log).TakeLast(15)) : "(no log)";
+
+    /// <summary>Polls <paramref name="ready"/> until it says yes; fails with the log's tail when the program exits or
+    /// does not answer within <paramref name="timeout"/>.</summary>
+    public static void WaitUntil(Process process, string name, Func<bool> ready, TimeSpan timeout, string log)
+    {
+        var clock = Stopwatch.StartNew();
+        Exception? last = null;
+        while (clock.Elapsed < timeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} while starting: {LogTail(log)}");
+            }
+
+            try
+            {
+                if (ready())
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or SocketException or TaskCanceledException)
+            {
+                last = e;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new TimeoutException($"{name} did not answer within {timeout.TotalSeconds} s ({last?.Message}): {LogTail(log)}");
+    }
+
+    /// <summary>
+    /// Stops a program started by a fixture: SIGTERM first, so dockerd stops its containerd and unmounts its data
+    /// root and Podman's service releases its store's locks; SIGKILL only if it does not go within 15 seconds.
+    /// </summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited && (Kill(process.Id, SigTerm) != 0 || !process.WaitForExit(15_000)))
+            {
+                process.Kill();
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
