@@ -18,6 +18,30 @@ function Get-TestEngineAssembly {
     @($candidates)[0].FullName
 }
 
+# Starts tests/ImgTrack.TestEngine with these arguments and reads the one JSON line it prints when its engine is up.
+# The process is kept (it stops its engine when its standard input closes: Stop-TestEngine).
+function Start-TestEngineProcess([string[]] $ArgumentList, [string] $What) {
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in $ArgumentList) { $start.ArgumentList.Add([string]$argument) }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLine()
+    if (-not $line) {
+        $process.WaitForExit()
+        throw "ImgTrack.TestEngine exited with code $($process.ExitCode) before $What started (its error output above says why)."
+    }
+
+    $started = $line | ConvertFrom-Json
+    if ($started.PSObject.Properties['Unavailable']) {
+        $process.WaitForExit()
+        throw "No test engine here ($What): $($started.Unavailable)"
+    }
+
+    $started | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+}
+
 <#
 .SYNOPSIS
     Why engine tests cannot run on this machine, or $null when they can (or must, in CI).
@@ -54,25 +78,7 @@ function Start-TestEngine {
     if ($KillAfterRequests -ge 0) { $arguments += '--kill-after-requests', $KillAfterRequests }
     if ($RemoveFirstInspected) { $arguments += '--remove-first-inspected' }
 
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in $arguments) { $start.ArgumentList.Add([string]$argument) }
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $line = $process.StandardOutput.ReadLine()
-    if (-not $line) {
-        $process.WaitForExit()
-        throw "ImgTrack.TestEngine exited with code $($process.ExitCode) before the engine started (its error output above says why)."
-    }
-
-    $engine = $line | ConvertFrom-Json
-    if ($engine.PSObject.Properties['Unavailable']) {
-        $process.WaitForExit()
-        throw "No test engine here: $($engine.Unavailable)"
-    }
-
-    $engine | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+    Start-TestEngineProcess -ArgumentList $arguments -What 'the engine'
 }
 
 <#
@@ -372,25 +378,7 @@ function Start-TestPodman {
     [CmdletBinding()]
     param()
 
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in (Get-TestEngineAssembly), '--podman') { $start.ArgumentList.Add($argument) }
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $line = $process.StandardOutput.ReadLine()
-    if (-not $line) {
-        $process.WaitForExit()
-        throw "ImgTrack.TestEngine --podman exited with code $($process.ExitCode) before Podman started (its error output above says why)."
-    }
-
-    $podman = $line | ConvertFrom-Json
-    if ($podman.PSObject.Properties['Unavailable']) {
-        $process.WaitForExit()
-        throw "No Podman here: $($podman.Unavailable)"
-    }
-
-    $podman | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+    Start-TestEngineProcess -ArgumentList @((Get-TestEngineAssembly), '--podman') -What 'Podman'
 }
 
 <#
