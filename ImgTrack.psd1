@@ -38,6 +38,10 @@ terminating error (EngineUnreachable, EngineProtocolError, InvalidEngineConfigur
 file. Created and CollectedAt are ISO 8601 UTC strings and TrackingIdSource is a string, so ConvertTo-Json writes
 what Export-Csv writes (compare dates after a [datetimeoffset] cast). Default tables fit 80 columns. $null input is
 an error record in its place. Help ships with the package; about_ImgTrack has a tested scheduled-task recipe.
+Get-ImageIdentity -Remote asks a registry without pulling; -ResolveRepoDigest finds the registry digest of images
+the engine records without one (Podman's localhost/ digests are never chosen); -TimeoutSec (EngineTimeout);
+EngineApiTooOld below API 1.41. New columns at the end: Source, RepoDigestSource, Platform, ManifestDigest,
+MediaType, ImageIdKind, ConfigDigest; Size may be empty. -ThrottleLimit defaults to 8 (kept-alive connections).
 0.1.0: First release: ConvertTo-ImageReference, Test-ImageReference, Get-ImageIdentity, ConvertTo-TrackingKey.
 '@
         }
