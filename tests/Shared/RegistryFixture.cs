@@ -16,6 +16,9 @@ namespace ImgTrack.Tests;
 /// proxy) in front of it at <see cref="ProxyAddress"/>;</item>
 /// <item><see cref="TlsAddress"/>: HTTPS on a certificate of the fixture's own openssl-made CA (trusted only through
 /// <see cref="CertificatesDirectory"/>, Docker's certs.d layout), htpasswd Basic auth for <see cref="User"/>;</item>
+/// <item><see cref="MutualTlsAddress"/>: HTTPS that requires a client certificate of the same CA (mutual TLS; its
+/// certs.d folder in <see cref="CertificatesDirectory"/> holds <c>ca.crt</c>, <c>client.cert</c> and <c>client.key</c>),
+/// anonymous;</item>
 /// <item><see cref="TokenAddress"/>: plain HTTP with token auth, its <see cref="Tokens"/> service signing JWTs the
 /// registry trusts (<c>auth: token</c> with a rootcertbundle).</item>
 /// </list>
@@ -72,6 +75,12 @@ public sealed class RegistryFixture : IDisposable
     /// <summary>The TLS + Basic registry, <c>127.0.0.1:PORT</c>.</summary>
     public string TlsAddress { get; private set; } = string.Empty;
 
+    /// <summary>The mutual-TLS registry, <c>127.0.0.1:PORT</c>.</summary>
+    public string MutualTlsAddress { get; private set; } = string.Empty;
+
+    /// <summary>The CA's certificate (PEM), which signed both registries' server certificates and the client certificate.</summary>
+    public string AuthorityCertificate => Path.Combine(Directory, "ca", "ca.pem");
+
     /// <summary>A certs.d folder trusting the TLS registry's CA (<c>&lt;dir&gt;/127.0.0.1:PORT/ca.crt</c>).</summary>
     public string CertificatesDirectory { get; private set; } = string.Empty;
 
@@ -100,6 +109,11 @@ public sealed class RegistryFixture : IDisposable
         if (registry == TlsAddress)
         {
             arguments.AddRange(new[] { "--dest-cert-dir", Path.Combine(CertificatesDirectory, TlsAddress), "--dest-creds", User + ":" + Password });
+        }
+        else if (registry == MutualTlsAddress)
+        {
+            // skopeo reads Docker's certs.d layout too: the CA and the client pair.
+            arguments.AddRange(new[] { "--dest-cert-dir", Path.Combine(CertificatesDirectory, MutualTlsAddress) });
         }
         else
         {
@@ -184,6 +198,15 @@ public sealed class RegistryFixture : IDisposable
         CertificatesDirectory = Path.Combine(_directory, "certs.d");
         System.IO.Directory.CreateDirectory(Path.Combine(CertificatesDirectory, TlsAddress));
         File.Copy(Path.Combine(authority, "ca.pem"), Path.Combine(CertificatesDirectory, TlsAddress, "ca.crt"));
+
+        // Mutual TLS: the same CA signs the client certificate the registry requires (clientcas).
+        var mutualPort = FixtureProcesses.FreePort();
+        StartRegistry("mtls", mutualPort,
+            $"  tls:\n    certificate: {server}/server-cert.pem\n    key: {server}/server-key.pem\n    clientcas:\n      - {authority}/ca.pem\n");
+        MutualTlsAddress = "127.0.0.1:" + mutualPort.ToString(CultureInfo.InvariantCulture);
+        var mutualFolder = Path.Combine(CertificatesDirectory, MutualTlsAddress);
+        TestCertificates.CreateSigned(authority, mutualFolder, "client.cert", "client.key", "imgtrack-registry-client", TestCertificates.KeyKind.RsaPkcs8, "extendedKeyUsage=clientAuth");
+        File.Copy(Path.Combine(authority, "ca.pem"), Path.Combine(mutualFolder, "ca.crt"));
         EmptyCertificatesDirectory = Path.Combine(_directory, "certs.d-empty");
         System.IO.Directory.CreateDirectory(EmptyCertificatesDirectory);
 

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
+using ImgTrack.Certificates;
 using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
@@ -40,26 +41,33 @@ internal sealed class TlsAuthProvider
     public static TlsAuthProvider Load(EngineEndpoint endpoint)
     {
         var settings = endpoint.Tls ?? throw new ArgumentException("The endpoint has no TLS settings.", nameof(endpoint));
-
-        X509Certificate2? authority = null;
-        if (settings.VerifyServer)
+        try
         {
-            RequireFile(endpoint, settings.CaFile);
-            authority = PemCertificates.LoadCertificate(settings.CaFile);
-        }
+            X509Certificate2? authority = null;
+            if (settings.VerifyServer)
+            {
+                RequireFile(endpoint, settings.CaFile);
+                authority = PemCertificates.LoadCertificate(settings.CaFile);
+            }
 
-        // Like the CLI, a missing client pair means no client certificate; half a pair is a mistake worth naming.
-        X509Certificate2? client = null;
-        var hasCertificate = File.Exists(settings.CertificateFile);
-        var hasKey = File.Exists(settings.KeyFile);
-        if (hasCertificate || hasKey)
+            // Like the CLI, a missing client pair means no client certificate; half a pair is a mistake worth naming.
+            X509Certificate2? client = null;
+            var hasCertificate = File.Exists(settings.CertificateFile);
+            var hasKey = File.Exists(settings.KeyFile);
+            if (hasCertificate || hasKey)
+            {
+                RequireFile(endpoint, settings.CertificateFile);
+                RequireFile(endpoint, settings.KeyFile);
+                client = PemCertificates.LoadCertificateWithKey(settings.CertificateFile, settings.KeyFile);
+            }
+
+            return new TlsAuthProvider(client, authority, settings.VerifyServer, settings.CaFile);
+        }
+        catch (CertificateFileException e)
         {
-            RequireFile(endpoint, settings.CertificateFile);
-            RequireFile(endpoint, settings.KeyFile);
-            client = PemCertificates.LoadCertificateWithKey(settings.CertificateFile, settings.KeyFile);
+            // The engine cannot be used at all: a run failure (InvalidEngineConfiguration), naming the file.
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.TlsMaterialUnreadable, e.Path, e.Reason), e);
         }
-
-        return new TlsAuthProvider(client, authority, settings.VerifyServer, settings.CaFile);
     }
 
     /// <summary>Puts the client certificate and the server check on the platform's handler (pooled on every runtime;

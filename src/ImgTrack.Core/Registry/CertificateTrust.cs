@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
 using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -11,16 +9,14 @@ namespace ImgTrack.Registry;
 
 /// <summary>
 /// Server certificate validation for registries: the OS store as always, plus Docker's per-registry CAs in
-/// <c>certs.d/&lt;host[:port]&gt;/*.crt</c>. A certificate is never accepted with a name mismatch, and never without a
-/// chain to a trusted root.
+/// <c>certs.d/&lt;host[:port]&gt;/*.crt</c> (<see cref="RegistryCertificates"/>, read once per registry and run, and also
+/// the source of client certificates). A certificate is never accepted with a name mismatch, and never without a chain to
+/// a trusted root.
 /// </summary>
 internal sealed class CertificateTrust
 {
-    private const string PemBegin = "-----BEGIN CERTIFICATE-----";
-    private const string PemEnd = "-----END CERTIFICATE-----";
-
     private readonly string _directory;
-    private readonly ConcurrentDictionary<string, X509Certificate2[]> _authorities = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RegistryCertificates> _folders = new(StringComparer.OrdinalIgnoreCase);
 
     public CertificateTrust(string directory) => _directory = directory;
 
@@ -43,8 +39,8 @@ internal sealed class CertificateTrust
             return false;
         }
 
-        var authorities = AuthoritiesFor(authority);
-        if (authorities.Length == 0)
+        var authorities = CertificatesFor(authority).Authorities;
+        if (authorities.Count == 0)
         {
             Rejections[authority] = Describe(chain);
             return false;
@@ -53,7 +49,11 @@ internal sealed class CertificateTrust
         using var custom = new X509Chain();
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        custom.ChainPolicy.ExtraStore.AddRange(authorities);
+        foreach (var trusted in authorities)
+        {
+            custom.ChainPolicy.ExtraStore.Add(trusted);
+        }
+
         if (chain is not null)
         {
             // Intermediates the server sent.
@@ -83,50 +83,9 @@ internal sealed class CertificateTrust
         return false;
     }
 
-    private X509Certificate2[] AuthoritiesFor(string authority) => _authorities.GetOrAdd(authority, Load);
-
-    private X509Certificate2[] Load(string authority)
-    {
-        // Windows file names cannot hold ':', so Docker for Windows names the folder host+port: certs.d\myhost5000.
-        var folder = Path.Combine(_directory, Path.DirectorySeparatorChar == '\\' ? authority.Replace(":", string.Empty) : authority);
-        var certificates = new List<X509Certificate2>();
-        if (!Directory.Exists(folder))
-        {
-            return certificates.ToArray();
-        }
-
-        // Docker reads every *.crt in the folder as a CA (client pairs are *.cert/*.key, which we do not use).
-        foreach (var file in Directory.GetFiles(folder, "*.crt"))
-        {
-            try
-            {
-                certificates.AddRange(ReadPem(File.ReadAllText(file)));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
-            {
-                Rejections[authority] = file + ": " + e.Message;
-            }
-        }
-
-        return certificates.ToArray();
-    }
-
-    private static IEnumerable<X509Certificate2> ReadPem(string text)
-    {
-        var at = 0;
-        while ((at = text.IndexOf(PemBegin, at, StringComparison.Ordinal)) >= 0)
-        {
-            var end = text.IndexOf(PemEnd, at, StringComparison.Ordinal);
-            if (end < 0)
-            {
-                yield break;
-            }
-
-            var body = text.Substring(at + PemBegin.Length, end - at - PemBegin.Length);
-            yield return new X509Certificate2(Convert.FromBase64String(body.Replace("\r", string.Empty).Replace("\n", string.Empty).Trim()));
-            at = end + PemEnd.Length;
-        }
-    }
+    /// <summary>The registry's certs.d folder, read once per run.</summary>
+    public RegistryCertificates CertificatesFor(string authority) =>
+        _folders.GetOrAdd(authority, key => RegistryCertificates.Load(_directory, key));
 
     private static string Describe(X509Chain? chain)
     {

@@ -8,6 +8,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -38,6 +39,8 @@ public sealed class RemoteImageResolver : IDisposable
     private readonly RegistryOptions _options;
     private readonly HttpClient _http;
     private readonly CertificateTrust _trust;
+    private readonly Func<HttpMessageHandler, HttpMessageHandler>? _wrap;
+    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _mutualTlsClients = new(StringComparer.OrdinalIgnoreCase);
     private readonly string[] _insecure;
     private readonly ConcurrentDictionary<string, RegistryState> _registries = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _content = new(StringComparer.Ordinal);
@@ -56,19 +59,8 @@ public sealed class RemoteImageResolver : IDisposable
         _options = options ?? new RegistryOptions();
         _insecure = _options.AllowInsecureRegistries.ToArray();
         _trust = new CertificateTrust(_options.CertificatesDirectory);
-        var handler = new HttpClientHandler
-        {
-            // Redirects are followed here, so that credentials never follow one to another host.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ServerCertificateCustomValidationCallback = _trust.Validate,
-        };
-        _http = new HttpClient(wrap is null ? handler : wrap(handler), disposeHandler: true)
-        {
-            // Every request is bounded by the name's own deadline and the caller's token instead.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _http.DefaultRequestHeaders.UserAgent.ParseAdd(s_userAgent);
+        _wrap = wrap;
+        _http = CreateClient(Array.Empty<X509Certificate2>());
     }
 
     /// <summary>
@@ -183,6 +175,14 @@ public sealed class RemoteImageResolver : IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        foreach (var client in _mutualTlsClients.Values)
+        {
+            if (client.IsValueCreated)
+            {
+                client.Value.Dispose();
+            }
+        }
+
         foreach (var state in _registries.Values)
         {
             state.Probe.Dispose();
@@ -400,6 +400,7 @@ public sealed class RemoteImageResolver : IDisposable
                 throw new RegistryException(RegistryError.RegistryUnavailable, registry, Format(RegistryMessages.NotAskedAgain, registry, unreachable.Message), unreachable.StatusCode, unreachable);
             }
 
+            RequireUsableCertificates(state);
             var probing = false;
             if (state.Scheme == RegistryState.SchemeUnknown)
             {
@@ -529,6 +530,63 @@ public sealed class RemoteImageResolver : IDisposable
         }
     }
 
+    /// <summary>The client for <paramref name="state"/>'s requests (the registry's own, its token service's and the
+    /// storage it redirects to, as dockerd uses one TLS setup for all three): one of its own when its certs.d folder holds
+    /// client certificates, since a handler presents what it holds to every server that asks; else the shared one.</summary>
+    private HttpClient ClientFor(RegistryState state)
+    {
+        var certificates = _trust.CertificatesFor(state.Endpoint.Authority);
+        if (certificates.ClientCertificates.Count == 0)
+        {
+            return _http;
+        }
+
+        return _mutualTlsClients.GetOrAdd(
+            state.Endpoint.Authority,
+            _ => new Lazy<HttpClient>(() => CreateClient(certificates.ClientCertificates), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <summary>A certs.d folder that cannot be used (half a client pair, an unreadable file) fails the registry once for
+    /// the run, before any request: with it, the registry would be asked without what the administrator put there.</summary>
+    private void RequireUsableCertificates(RegistryState state)
+    {
+        var certificates = _trust.CertificatesFor(state.Endpoint.Authority);
+        if (certificates.Problem is { } problem)
+        {
+            var registry = state.Endpoint.Registry;
+            var failure = new RegistryException(RegistryError.RegistryUnavailable, registry, Format(RegistryMessages.CertificatesFolderUnusable, registry, certificates.Folder, problem));
+            state.Unreachable ??= failure;
+            throw failure;
+        }
+    }
+
+    private HttpClient CreateClient(IReadOnlyList<X509Certificate2> clientCertificates)
+    {
+        var handler = new HttpClientHandler
+        {
+            // Redirects are followed here, so that credentials never follow one to another host.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ServerCertificateCustomValidationCallback = _trust.Validate,
+        };
+        if (clientCertificates.Count > 0)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            foreach (var certificate in clientCertificates)
+            {
+                handler.ClientCertificates.Add(certificate);
+            }
+        }
+
+        var client = new HttpClient(_wrap is null ? handler : _wrap(handler), disposeHandler: true)
+        {
+            // Every request is bounded by the name's own deadline and the caller's token instead.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(s_userAgent);
+        return client;
+    }
+
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(
         RegistryState state, Uri target, string[]? accept, AuthenticationHeaderValue? authorization, bool blob, string reference, NameContext context)
     {
@@ -551,7 +609,7 @@ public sealed class RemoteImageResolver : IDisposable
                 request.Headers.Authorization = authorization;
             }
 
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token).ConfigureAwait(false);
+            var response = await ClientFor(state).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is null)
             {
@@ -684,7 +742,7 @@ public sealed class RemoteImageResolver : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token).ConfigureAwait(false);
+                response = await ClientFor(state).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransportFailure(e) && !context.Token.IsCancellationRequested)
             {
@@ -915,10 +973,23 @@ public sealed class RemoteImageResolver : IDisposable
         }
 
         var reason = innermost.Message.TrimEnd('.') + ".";
+        if (RefusedWithoutClientCertificate(authority, innermost))
+        {
+            reason += Format(RegistryMessages.ClientCertificateHint, _trust.CertificatesFor(authority).Folder);
+        }
+
         return state.HttpsFailure is { } first && state.Scheme == RegistryState.SchemeHttp
             ? reason + Format(RegistryMessages.HttpsFailedFirst, first)
             : reason;
     }
+
+    // A server that wants a client certificate ends the handshake with a TLS alert (bad_certificate, or TLS 1.3's
+    // certificate_required), which OpenSSL words as "... alert bad certificate" or "... alert certificate required". The
+    // hint is only a hint: other TLS stacks (Windows' SChannel) word it otherwise, and then the reason stands alone.
+    private bool RefusedWithoutClientCertificate(string authority, Exception innermost) =>
+        _trust.CertificatesFor(authority).ClientCertificates.Count == 0
+        && innermost.Message.IndexOf("alert", StringComparison.OrdinalIgnoreCase) >= 0
+        && innermost.Message.IndexOf("certificate", StringComparison.OrdinalIgnoreCase) >= 0;
 
     private static bool SameOrigin(Uri left, Uri right) =>
         string.Equals(left.Scheme, right.Scheme, StringComparison.OrdinalIgnoreCase)

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using ImgTrack.Certificates;
 using ImgTrack.Engine;
 using ImgTrack.Tests;
 using Xunit;
@@ -51,7 +52,7 @@ public sealed class TlsMaterialTests : IDisposable
         var certificate = Path.Combine(_root, "one", "cert.pem");
         var key = Path.Combine(_root, "two", "key.pem");
 
-        var error = Assert.Throws<EngineConfigurationException>(() => PemCertificates.LoadCertificateWithKey(certificate, key));
+        var error = Assert.Throws<CertificateFileException>(() => PemCertificates.LoadCertificateWithKey(certificate, key));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.Contains("does not belong to the certificate '" + certificate + "'", error.Message, StringComparison.Ordinal);
@@ -63,7 +64,7 @@ public sealed class TlsMaterialTests : IDisposable
         TestCertificates.CreateClient(Authority, Path.Combine(_root, "rsa"));
         TestCertificates.CreateClient(Authority, Path.Combine(_root, "ec"), TestCertificates.KeyKind.EcSec1);
 
-        var error = Assert.Throws<EngineConfigurationException>(
+        var error = Assert.Throws<CertificateFileException>(
             () => PemCertificates.LoadCertificateWithKey(Path.Combine(_root, "rsa", "cert.pem"), Path.Combine(_root, "ec", "key.pem")));
 
         Assert.Contains("does not belong", error.Message, StringComparison.Ordinal);
@@ -78,7 +79,7 @@ public sealed class TlsMaterialTests : IDisposable
         var path = Path.Combine(_root, "ca.pem");
         File.WriteAllText(path, content);
 
-        var error = Assert.Throws<EngineConfigurationException>(() => PemCertificates.LoadCertificate(path));
+        var error = Assert.Throws<CertificateFileException>(() => PemCertificates.LoadCertificate(path));
 
         Assert.Contains("'" + path + "'", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public sealed class TlsMaterialTests : IDisposable
         TestCertificates.CreateClient(Authority, Path.Combine(_root, "client"));
         var certificate = Path.Combine(_root, "client", "cert.pem");
 
-        var error = Assert.Throws<EngineConfigurationException>(() => PemCertificates.LoadCertificateWithKey(certificate, certificate));
+        var error = Assert.Throws<CertificateFileException>(() => PemCertificates.LoadCertificateWithKey(certificate, certificate));
 
         Assert.Contains("holds no PEM private key", error.Message, StringComparison.Ordinal);
     }

@@ -10,10 +10,11 @@ using Org.BouncyCastle.Security;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 using ImgTrack.Text;
 
-namespace ImgTrack.Engine;
+namespace ImgTrack.Certificates;
 
 /// <summary>
-/// Reads the docker CLI's PEM files (<c>ca.pem</c>, <c>cert.pem</c>, <c>key.pem</c>) into .NET certificates.
+/// Reads Docker's PEM files into .NET certificates: the CLI's engine TLS files (<c>ca.pem</c>, <c>cert.pem</c>,
+/// <c>key.pem</c>) and a registry's <c>certs.d</c> files (<c>*.crt</c> CAs, <c>*.cert</c>/<c>*.key</c> client pairs).
 /// netstandard2.0 (and so Windows PowerShell 5.1) has no PEM private-key loader, so BouncyCastle parses the
 /// PEM and the pair travels to .NET as an in-memory PKCS#12 blob. Keys may be PKCS#1 RSA (<c>RSA PRIVATE KEY</c>,
 /// OpenSSL 1.x), PKCS#8 (<c>PRIVATE KEY</c>, OpenSSL 3) or SEC1 EC (<c>EC PRIVATE KEY</c>).
@@ -29,10 +30,28 @@ internal static class PemCertificates
         var certificates = ReadCertificates(path);
         if (certificates.Count == 0)
         {
-            throw Unreadable(path, EngineMessages.PemNoCertificate);
+            throw Unreadable(path, CertificateMessages.PemNoCertificate);
         }
 
         return new X509Certificate2(certificates[0].GetEncoded());
+    }
+
+    /// <summary>Loads every certificate of a PEM file (a CA bundle); none is an error.</summary>
+    public static IReadOnlyList<X509Certificate2> LoadCertificates(string path)
+    {
+        var certificates = ReadCertificates(path);
+        if (certificates.Count == 0)
+        {
+            throw Unreadable(path, CertificateMessages.PemNoCertificate);
+        }
+
+        var loaded = new X509Certificate2[certificates.Count];
+        for (var i = 0; i < certificates.Count; i++)
+        {
+            loaded[i] = new X509Certificate2(certificates[i].GetEncoded());
+        }
+
+        return loaded;
     }
 
     /// <summary>Loads a client certificate with its private key.</summary>
@@ -41,13 +60,13 @@ internal static class PemCertificates
         var certificates = ReadCertificates(certificatePath);
         if (certificates.Count == 0)
         {
-            throw Unreadable(certificatePath, EngineMessages.PemNoCertificate);
+            throw Unreadable(certificatePath, CertificateMessages.PemNoCertificate);
         }
 
         var privateKey = ReadPrivateKey(keyPath);
         if (!KeyMatches(privateKey, certificates[0].GetPublicKey()))
         {
-            throw Unreadable(keyPath, MessageText.Format(EngineMessages.PemKeyDoesNotMatch, certificatePath));
+            throw Unreadable(keyPath, MessageText.Format(CertificateMessages.PemKeyDoesNotMatch, certificatePath));
         }
 
         var store = new Pkcs12StoreBuilder().Build();
@@ -91,7 +110,7 @@ internal static class PemCertificates
             }
         }
 
-        throw Unreadable(path, EngineMessages.PemNoPrivateKey);
+        throw Unreadable(path, CertificateMessages.PemNoPrivateKey);
     }
 
     private static List<object> ReadPemObjects(string path)
@@ -108,7 +127,7 @@ internal static class PemCertificates
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PemException or InvalidCastException or ArgumentException)
         {
-            throw new EngineConfigurationException(MessageText.Format(EngineMessages.TlsMaterialUnreadable, path, e.Message), e);
+            throw new CertificateFileException(path, e.Message, e);
         }
 
         return items;
@@ -126,6 +145,5 @@ internal static class PemCertificates
         _ => true,
     };
 
-    private static EngineConfigurationException Unreadable(string path, string reason) =>
-        new(MessageText.Format(EngineMessages.TlsMaterialUnreadable, path, reason));
+    private static CertificateFileException Unreadable(string path, string reason) => new(path, reason);
 }
