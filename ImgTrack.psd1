@@ -42,6 +42,7 @@ Get-ImageIdentity -Remote asks a registry without pulling; -ResolveRepoDigest fi
 the engine records without one (Podman's localhost/ digests are never chosen); -TimeoutSec (EngineTimeout);
 EngineApiTooOld below API 1.41. New columns at the end: Source, RepoDigestSource, Platform, ManifestDigest,
 MediaType, ImageIdKind, ConfigDigest; Size may be empty. -ThrottleLimit defaults to 8 (kept-alive connections).
+Registries get the client certificate of their certs.d folder (client.cert with client.key), as dockerd does.
 0.1.0: First release: ConvertTo-ImageReference, Test-ImageReference, Get-ImageIdentity, ConvertTo-TrackingKey.
 '@
         }
