@@ -10,8 +10,10 @@ namespace ImgTrack.Engine;
 /// </summary>
 /// <remarks>
 /// Ours, not the library's: Docker.DotNet.Enhanced 4.3.3 generates <c>DockerModelsJsonSerializerContext</c> and the
-/// options its client deserializes with (with its date converter), but both are <c>internal</c> in every build of the
-/// package, so they cannot be named without reflection. How the answers are bound (only the members ImgTrack reads, a
+/// options its client deserializes with (with its date converter), but both are <c>internal</c> (checked in the package's
+/// netstandard2.0 and net10.0 builds), so they cannot be named without reflection. The generated code reads and writes the
+/// models' public properties only, so it runs with either build: the module stages netstandard2.0, a net10 test host
+/// resolves net10.0. How the answers are bound (only the members ImgTrack reads, a
 /// lenient date) is set in <see cref="EngineAnswers"/>.
 /// </remarks>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
