@@ -10,33 +10,16 @@ using RegistryMediaTypes = ImgTrack.Registry.RegistryMediaTypes;
 namespace ImgTrack.Engine;
 
 /// <summary>
-/// Reads the engine's answers into Docker.DotNet's models (<see cref="EngineModelContext"/>) and turns the models into
-/// ImgTrack's records. Only the members ImgTrack reads are bound (<see cref="s_bound"/>); every other member of those
-/// models stays at its default and its JSON is skipped unread, as a hand reader would: an engine that adds fields, leaves
-/// out optional ones, or writes an odd value in a field ImgTrack does not use (a healthcheck interval, a label, a graph
-/// driver's data) reads fine, and an odd <c>Created</c> is unknown (<see cref="EngineTimeConverter"/>). A bound member of
+/// Reads the engine's answers into Docker.DotNet's models and turns the models into ImgTrack's records. Only the members
+/// ImgTrack reads are bound (<see cref="EngineContract"/>); every other member of those models stays at its default and its
+/// JSON is skipped unread: an engine that adds fields, leaves out optional ones, or writes an odd value in a field ImgTrack
+/// does not use reads fine, and an odd <c>Created</c> is unknown (<see cref="EngineTimeConverter"/>). A bound member of
 /// the wrong type (<c>Size</c> as a string), or an answer without a required member, throws
 /// <see cref="InvalidDataException"/> naming it; text that is not JSON throws <see cref="JsonException"/>.
 /// </summary>
 internal static class EngineAnswers
 {
     private const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
-
-    // The members read, by JSON name, per model type (moby docs/api/v1.41.yaml to v1.51.yaml: SystemVersion, SystemInfo,
-    // ImageSummary, ImageInspect, OCIDescriptor, OCIPlatform, ImageManifestSummary). Members of other model types are
-    // never reached: the members leading to them are not bound.
-    private static readonly Dictionary<Type, HashSet<string>> s_bound = new()
-    {
-        [typeof(VersionResponse)] = Names("Version", "ApiVersion", "Os", "Arch", "Components"),
-        [typeof(ComponentVersion)] = Names("Name"),
-        [typeof(SystemInfoResponse)] = Names("Name", "DriverStatus"),
-        [typeof(ImagesListResponse)] = Names("Id", "RepoTags", "RepoDigests", "Created", "Size"),
-        [typeof(ImageInspectResponse)] = Names("Id", "RepoTags", "RepoDigests", "Created", "Os", "Architecture", "Variant", "Size", "Descriptor", "Manifests"),
-        [typeof(Descriptor)] = Names("mediaType", "digest"),
-        [typeof(ManifestSummary)] = Names("ID", "Descriptor", "Available", "Kind", "ImageData"),
-        [typeof(ImageProperties)] = Names("Platform"),
-        [typeof(Platform)] = Names("os", "architecture", "variant"),
-    };
 
     private static readonly JsonSerializerOptions s_options = CreateOptions();
 
@@ -230,24 +213,10 @@ internal static class EngineAnswers
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions { TypeInfoResolver = EngineModelContext.Default.WithAddedModifier(BindReadMembersOnly) };
+        var options = new JsonSerializerOptions { TypeInfoResolver = new EngineContract() };
         options.Converters.Add(new EngineTimeConverter());
         options.MakeReadOnly();
         return options;
-    }
-
-    private static void BindReadMembersOnly(JsonTypeInfo type)
-    {
-        if (type.Kind == JsonTypeInfoKind.Object && s_bound.TryGetValue(type.Type, out var read))
-        {
-            for (var i = type.Properties.Count - 1; i >= 0; i--)
-            {
-                if (!read.Contains(type.Properties[i].Name))
-                {
-                    type.Properties.RemoveAt(i);
-                }
-            }
-        }
     }
 
     private static bool IsJson(byte[] body)
@@ -268,8 +237,6 @@ internal static class EngineAnswers
             return false;
         }
     }
-
-    private static HashSet<string> Names(params string[] names) => new(names, StringComparer.Ordinal);
 
     private static string Required(string? value, string name) =>
         NullIfEmpty(value) ?? throw new InvalidDataException("the answer has no '" + name + "'.");
