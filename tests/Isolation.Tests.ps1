@@ -5,8 +5,9 @@
 # - requests with no requesting assembly (.NET Framework raises many such) are answered only for the exact name and
 #   version of an assembly in Dependencies/, never for another version that another module may ship.
 # The private load context itself is tested with an older Docker.DotNet preloaded (DependencyIsolationTests.cs).
-# On PowerShell 7 the engine transport is the platform's own and loads no dependency at all; the first two cases force
-# Docker.DotNet's unix transport (IMGTRACK_ENGINE_TRANSPORT=legacy, Windows PowerShell 5.1's), which does.
+# On PowerShell 7 the engine transport is the platform's own and loads none of Docker.DotNet's transports (only its
+# models, Docker.DotNet.dll); the first two cases force Docker.DotNet's unix transport (IMGTRACK_ENGINE_TRANSPORT=legacy,
+# Windows PowerShell 5.1's), which loads Docker.DotNet.Unix.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport/ImgTrack.TestSupport.psm1') -Force

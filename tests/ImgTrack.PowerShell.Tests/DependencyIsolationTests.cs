@@ -25,7 +25,7 @@ public sealed class DependencyIsolationTests
     {
         _engine.ImportImage("isolation/probe:1.0");
 
-        // Docker.DotNet's unix transport, as Windows PowerShell 5.1 uses it (PowerShell 7's pooled one loads none of it).
+        // Docker.DotNet's unix transport, as Windows PowerShell 5.1 uses it (PowerShell 7's pooled one loads only its models).
         var (exitCode, output) = RunProbe(RepositoryPaths.StagedManifest, _engine.DockerHost, legacyTransport: true);
 
         Assert.True(exitCode == 0, "probe failed:\n" + output);
@@ -38,14 +38,20 @@ public sealed class DependencyIsolationTests
     }
 
     [EngineFact]
-    public void On_PowerShell_7_ImgTrack_reads_a_unix_socket_without_loading_any_Docker_DotNet_assembly()
+    public void On_PowerShell_7_ImgTrack_reads_a_unix_socket_with_Docker_DotNet_s_models_beside_the_older_one_and_none_of_its_transports()
     {
         _engine.ImportImage("isolation/pooled:1.0");
 
         var (exitCode, output) = RunProbe(RepositoryPaths.StagedManifest, _engine.DockerHost, legacyTransport: false);
 
         Assert.True(exitCode == 0, "probe failed:\n" + output);
-        Assert.DoesNotContain("Version=4.3.0.0", output, StringComparison.Ordinal);
+        // The answers are read into Docker.DotNet 4.3's models (Docker.DotNet.dll, in the private context beside the other
+        // module's 3.125); the HTTP is the platform's pooled handler, so no transport of Docker.DotNet's is loaded.
+        var loaded = output.Substring(output.IndexOf("loaded:", StringComparison.Ordinal));
+        Assert.Contains("Docker.DotNet, Version=3.125.0.0", loaded, StringComparison.Ordinal);
+        Assert.Contains("Docker.DotNet, Version=4.3.0.0", loaded, StringComparison.Ordinal);
+        Assert.DoesNotContain("Docker.DotNet.Unix", loaded, StringComparison.Ordinal);
+        Assert.DoesNotContain("Docker.DotNet.Handler.Abstractions", loaded, StringComparison.Ordinal);
         Assert.Matches(@"OK [1-9][0-9]* images", output);
     }
 

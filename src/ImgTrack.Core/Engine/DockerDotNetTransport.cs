@@ -8,7 +8,8 @@ namespace ImgTrack.Engine;
 /// <summary>
 /// Docker.DotNet's unix socket and named pipe transports (its <c>ManagedHandler</c>, one connection per request), for
 /// runtimes without <c>SocketsHttpHandler.ConnectCallback</c>: Windows PowerShell 5.1. Kept in a class of its own so
-/// that PowerShell 7 never loads Docker.DotNet's assemblies.
+/// that PowerShell 7 never loads Docker.DotNet's transport assemblies (it loads Docker.DotNet.dll itself, for the models
+/// the answers are read into: <see cref="EngineAnswers"/>).
 /// </summary>
 /// <remarks>
 /// <see cref="ResolvedClientOptions"/>' init-only setters have different signatures in the package's netstandard2.0 and

@@ -8,6 +8,7 @@ using System.Reflection;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Identity;
@@ -18,7 +19,10 @@ namespace ImgTrack.Engine;
 /// <summary>
 /// <see cref="IImageEngine"/> over the Docker engine API: four GET requests (<c>/version</c>, <c>/info</c>,
 /// <c>/images/json</c>, <c>/images/{name}/json</c>) on an <see cref="HttpClient"/> whose transport keeps connections
-/// alive (<see cref="EngineTransport"/>), answers read field by field (<see cref="EngineJson"/>). No API version is
+/// alive (<see cref="EngineTransport"/>), answers read into Docker.DotNet's models (<see cref="EngineAnswers"/>). Not
+/// Docker.DotNet's <c>DockerClient</c>: its image inspect cannot ask for <c>manifests=1</c> (the containerd store's
+/// platform manifest), and it reads every member of an answer with its own date converter, so one odd <c>Created</c>
+/// costs the image (a <c>JsonException</c>; in the list a <c>NotImplementedException</c> for <c>null</c>). No API version is
 /// pinned: unversioned paths are answered by every engine at its own version, from Debian's dockerd 20.10 (API 1.41) to
 /// Docker 29 (which refuses clients below 1.44); the handshake refuses engines below <see cref="EngineApiVersion.Minimum"/>.
 /// Each call is bounded by a time limit and by the caller's token, raced here rather than trusted to the transport, so
@@ -52,31 +56,26 @@ internal sealed class DockerImageEngine : IImageEngine
     {
         // The handshake fails fast (AnswerTimeout), and never waits longer than a request may (-TimeoutSec).
         var timeout = _options.AnswerTimeout < _options.RequestTimeout ? _options.AnswerTimeout : _options.RequestTimeout;
-        var version = await CallAsync("GET /version", token => GetAsync("GET /version", "version", EngineJson.ReadVersion, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
-        if (EngineApiVersion.IsAtLeast(version.ApiVersion, EngineApiVersion.Minimum) == false)
+        var version = await CallAsync("GET /version", token => GetAsync("GET /version", "version", EngineAnswers.Version, static v => v, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
+        if (EngineApiVersion.IsAtLeast(version.APIVersion, EngineApiVersion.Minimum) == false)
         {
-            throw new EngineApiTooOldException(MessageText.Format(EngineMessages.ApiTooOld, Endpoint, _endpoint.Source, version.ApiVersion!, EngineApiVersion.Minimum));
+            throw new EngineApiTooOldException(MessageText.Format(EngineMessages.ApiTooOld, Endpoint, _endpoint.Source, version.APIVersion, EngineApiVersion.Minimum));
         }
 
-        var info = await CallAsync("GET /info", token => GetAsync("GET /info", "info", EngineJson.ReadInfo, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
-        if (EngineApiVersion.IsAtLeast(version.ApiVersion, EngineApiVersion.InspectManifests) == true)
+        var info = await CallAsync("GET /info", token => GetAsync("GET /info", "info", EngineAnswers.Info, static i => i, token), timeout, handshake: true, cancellationToken).ConfigureAwait(false);
+        if (EngineApiVersion.IsAtLeast(version.APIVersion, EngineApiVersion.InspectManifests) == true)
         {
             _inspectQuery = "?manifests=1";
         }
 
-        return new EngineInfo(Endpoint, version.Version, version.ApiVersion, info.HostName, info.ContainerdStore)
-        {
-            Os = version.Os,
-            Architecture = version.Architecture,
-            Components = version.Components,
-        };
+        return EngineAnswers.ToEngineInfo(Endpoint, version, info);
     }
 
     public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(CancellationToken cancellationToken)
     {
         return await CallAsync(
             "GET /images/json",
-            token => GetAsync("GET /images/json", "images/json", EngineJson.ReadList, token),
+            token => GetAsync("GET /images/json", "images/json", EngineAnswers.List, EngineAnswers.ToSummaries, token),
             _options.RequestTimeout,
             handshake: false,
             cancellationToken).ConfigureAwait(false);
@@ -101,7 +100,7 @@ internal sealed class DockerImageEngine : IImageEngine
         {
             return await CallAsync(
                 request,
-                token => GetAsync(request, "images/" + nameOrId + "/json" + _inspectQuery, EngineJson.ReadInspect, token),
+                token => GetAsync(request, "images/" + nameOrId + "/json" + _inspectQuery, EngineAnswers.Inspect, EngineAnswers.ToFacts, token),
                 _options.RequestTimeout,
                 handshake: false,
                 cancellationToken).ConfigureAwait(false);
@@ -117,9 +116,10 @@ internal sealed class DockerImageEngine : IImageEngine
     private static readonly char[] s_notInNames = { '?', '#', '%', ' ', '\t', '\r', '\n', '\\' };
 
     /// <summary>One GET: an error status becomes <see cref="EngineRequestException"/> with the engine's own words; a
-    /// success is read by <paramref name="read"/>; an answer that is not JSON, or not the documented JSON, becomes
-    /// <see cref="EngineProtocolException"/>.</summary>
-    private async Task<T> GetAsync<T>(string request, string relativeUri, Func<JsonElement, T> read, CancellationToken cancellationToken)
+    /// success is read into <paramref name="model"/> and turned into ours by <paramref name="map"/>; an answer that is not
+    /// JSON, or not the documented JSON, becomes <see cref="EngineProtocolException"/>.</summary>
+    private async Task<T> GetAsync<TModel, T>(string request, string relativeUri, JsonTypeInfo<TModel> model, Func<TModel, T> map, CancellationToken cancellationToken)
+        where TModel : class
     {
         byte[] body;
         int status;
@@ -144,8 +144,7 @@ internal sealed class DockerImageEngine : IImageEngine
 
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return read(document.RootElement);
+            return map(EngineAnswers.Read(body, model));
         }
         catch (JsonException e)
         {

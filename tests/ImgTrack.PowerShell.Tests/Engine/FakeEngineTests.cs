@@ -51,6 +51,8 @@ public sealed class FakeEngineTests
         { "/images/sha256:" + new string('2', 64) + "/json", "not HTTP", "its answer is not valid HTTP" },
         { "/images/sha256:" + new string('2', 64) + "/json", "not JSON", "its answer is not JSON" },
         { "/images/sha256:" + new string('2', 64) + "/json", "wrong JSON", "the answer has no 'Id'" },
+        { "/images/json", "wrong type", "'[1].Size' has the wrong type" },
+        { "/images/sha256:" + new string('2', 64) + "/json", "wrong type", "'Size' has the wrong type" },
     };
 
     [Theory]
@@ -65,6 +67,9 @@ public sealed class FakeEngineTests
         {
             "not HTTP" => MiniResponse.NotHttp("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
             "not JSON" => new MiniResponse(200, System.Text.Encoding.UTF8.GetBytes("<html><body>It works!</body></html>"), ("Content-Type", "text/html")),
+            "wrong type" => MiniResponse.Json(200, path == "/images/json"
+                ? "[{\"Id\": \"sha256:" + new string('1', 64) + "\", \"Size\": 1}, {\"Id\": \"sha256:" + new string('2', 64) + "\", \"Size\": \"1 KB\"}]"
+                : "{\"Id\": \"sha256:" + new string('2', 64) + "\", \"Os\": \"linux\", \"Size\": \"1 KB\"}"),
             _ => MiniResponse.Json(200, path == "/images/json" ? "{\"images\": []}" : "{\"message\": \"hello\"}"),
         };
         using var session = new PowerShellSession();
@@ -81,6 +86,36 @@ public sealed class FakeEngineTests
 
         // Objects before the broken answer stay written: the first image when the second's inspect broke.
         Assert.Equal(path.StartsWith("/images/sha256:", StringComparison.Ordinal) ? 1 : 0, written.Count);
+    }
+
+    [Fact]
+    public void An_engine_s_odd_Created_or_odd_members_ImgTrack_does_not_read_cost_no_image_its_identity()
+    {
+        using var engine = new FakeEngine();
+        engine.Images.Add(Image('1', "team/one:1"));
+        engine.Images.Add(Image('2', "team/two:1"));
+        var two = "sha256:" + new string('2', 64);
+        engine.Override = request => request.Path switch
+        {
+            // Created null in the list (Docker.DotNet's own converter throws NotImplementedException there), text that is
+            // no date in the inspect, and members ImgTrack never reads in shapes no documented engine writes.
+            "/images/json" => MiniResponse.Json(200, "[{\"Id\": \"sha256:" + new string('1', 64) + "\", \"RepoTags\": [\"team/one:1\"], \"Created\": null, \"Size\": 1234, \"Labels\": \"odd\"},"
+                + " {\"Id\": \"" + two + "\", \"RepoTags\": [\"team/two:1\"], \"Created\": 1767322945, \"Size\": 1234}]"),
+            _ when request.Path == "/images/" + two + "/json" => MiniResponse.Json(200, "{\"Id\": \"" + two + "\", \"RepoTags\": [\"team/two:1\"], \"Created\": \"yesterday\","
+                + " \"Os\": \"linux\", \"Architecture\": \"amd64\", \"Size\": 1234, \"Config\": {\"Healthcheck\": {\"Interval\": \"30s\"}}, \"RootFS\": \"odd\"}"),
+            _ => null,
+        };
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke("Get-ImageIdentity -All -DockerHost $args[0] -ThrottleLimit 1 -WarningAction SilentlyContinue", engine.DockerHost).ThrowIfErrors();
+
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal(engine.Images[0].Id, result.Property(0, "ImageId"));
+        Assert.NotNull(result.Property(0, "Created"));
+        Assert.Equal(two, result.Property(1, "ImageId"));
+        Assert.Equal(two, result.Property(1, "TrackingId"));
+        Assert.Null(result.Property(1, "Created"));
+        Assert.Equal("linux", result.Property(1, "Os"));
     }
 
     [Theory]

@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Docker.DotNet.Models;
+using ImgTrack.Identity;
+using RegistryMediaTypes = ImgTrack.Registry.RegistryMediaTypes;
+
+namespace ImgTrack.Engine;
+
+/// <summary>
+/// Reads the engine's answers into Docker.DotNet's models and turns the models into ImgTrack's records. Only the members
+/// ImgTrack reads are bound (<see cref="EngineContract"/>); every other member of those models stays at its default and its
+/// JSON is skipped unread: an engine that adds fields, leaves out optional ones, or writes an odd value in a field ImgTrack
+/// does not use reads fine, and an odd <c>Created</c> is unknown (<see cref="EngineTimeConverter"/>). A bound member of
+/// the wrong type (<c>Size</c> as a string), or an answer without a required member, throws
+/// <see cref="InvalidDataException"/> naming it; text that is not JSON throws <see cref="JsonException"/>.
+/// </summary>
+internal static class EngineAnswers
+{
+    private const string ContainerdSnapshotter = "io.containerd.snapshotter.v1";
+
+    private static readonly JsonSerializerOptions s_options = CreateOptions();
+
+    /// <summary><c>GET /version</c>.</summary>
+    public static JsonTypeInfo<VersionResponse> Version => (JsonTypeInfo<VersionResponse>)s_options.GetTypeInfo(typeof(VersionResponse));
+
+    /// <summary><c>GET /info</c>.</summary>
+    public static JsonTypeInfo<SystemInfoResponse> Info => (JsonTypeInfo<SystemInfoResponse>)s_options.GetTypeInfo(typeof(SystemInfoResponse));
+
+    /// <summary><c>GET /images/json</c>.</summary>
+    public static JsonTypeInfo<ImagesListResponse[]> List => (JsonTypeInfo<ImagesListResponse[]>)s_options.GetTypeInfo(typeof(ImagesListResponse[]));
+
+    /// <summary><c>GET /images/{name}/json</c>.</summary>
+    public static JsonTypeInfo<ImageInspectResponse> Inspect => (JsonTypeInfo<ImageInspectResponse>)s_options.GetTypeInfo(typeof(ImageInspectResponse));
+
+    /// <summary>Reads one answer.</summary>
+    /// <exception cref="JsonException">The answer is not JSON.</exception>
+    /// <exception cref="InvalidDataException">The answer is JSON, but not of the documented shape.</exception>
+    public static T Read<T>(byte[] body, JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException("the answer is null.");
+        }
+        catch (JsonException e) when (IsJson(body))
+        {
+            // The serializer says "could not be converted" for wrong types and for broken JSON alike; only the second is
+            // "not JSON". The path names the member ("$.Size", "$[3].Id").
+            var path = e.Path is null or "$" ? null : e.Path.TrimStart('$').TrimStart('.');
+            throw new InvalidDataException(path is null ? "the answer is not " + (typeof(T).IsArray ? "an array of objects." : "an object.") : "'" + path + "' has the wrong type.", e);
+        }
+    }
+
+    /// <summary>What <c>/version</c> and <c>/info</c> say.</summary>
+    public static EngineInfo ToEngineInfo(string endpoint, VersionResponse version, SystemInfoResponse info)
+    {
+        var components = new List<string>();
+        if (version.Components is { } list)
+        {
+            foreach (var component in list)
+            {
+                if (NullIfEmpty(component?.Name) is { } name)
+                {
+                    components.Add(name);
+                }
+            }
+        }
+
+        return new EngineInfo(endpoint, NullIfEmpty(version.Version), NullIfEmpty(version.APIVersion), NullIfEmpty(info.Name), UsesContainerdStore(info))
+        {
+            Os = NullIfEmpty(version.Os),
+            Architecture = NullIfEmpty(version.Arch),
+            Components = components,
+        };
+    }
+
+    /// <summary>Every image of <c>/images/json</c>, in the engine's order.</summary>
+    public static List<ImageSummary> ToSummaries(ImagesListResponse[] list)
+    {
+        var images = new List<ImageSummary>(list.Length);
+        foreach (var image in list)
+        {
+            if (image is null)
+            {
+                throw new InvalidDataException("the answer is not an array of objects.");
+            }
+
+            images.Add(new ImageSummary(
+                Required(image.ID, "Id"),
+                EnginePlaceholders.RemoveFrom(image.RepoTags),
+                EnginePlaceholders.RemoveFrom(image.RepoDigests),
+                Known(image.Created),
+                image.Size));
+        }
+
+        return images;
+    }
+
+    /// <summary>
+    /// One image of <c>/images/{name}/json</c>. On the containerd image store the answer has a <c>Descriptor</c> of the
+    /// image's target: when the ID is that target's digest, the ID is a manifest's or an index's digest, not the config's
+    /// (<see cref="ImageIdKind"/>), and with <c>manifests=1</c> (API 1.48+) the platform manifest of an index is found
+    /// among <c>Manifests</c>. The documented schema gives no config digest there, so <see cref="ImageFacts.ConfigDigest"/>
+    /// stays unknown for such IDs.
+    /// </summary>
+    public static ImageFacts ToFacts(ImageInspectResponse image)
+    {
+        var id = Required(image.ID, "Id");
+        var os = NullIfEmpty(image.Os);
+        var architecture = NullIfEmpty(image.Architecture);
+        var variant = NullIfEmpty(image.Variant);
+
+        var kind = ImageIdKind.Config;
+        string? mediaType = null;
+        string? manifestDigest = null;
+        if (image.Descriptor is { } descriptor)
+        {
+            mediaType = NullIfEmpty(descriptor.MediaType);
+            if (descriptor.Digest == id)
+            {
+                if (RegistryMediaTypes.IsIndex(mediaType))
+                {
+                    kind = ImageIdKind.Index;
+                    manifestDigest = PlatformManifest(image.Manifests, os, architecture, variant);
+                }
+                else if (RegistryMediaTypes.IsManifest(mediaType))
+                {
+                    kind = ImageIdKind.Manifest;
+                    manifestDigest = id;
+                }
+            }
+        }
+
+        return new ImageFacts(
+            id,
+            EnginePlaceholders.RemoveFrom(image.RepoTags),
+            EnginePlaceholders.RemoveFrom(image.RepoDigests),
+            image.Created is { } created ? Known(created) : null,
+            os,
+            architecture,
+            variant,
+            image.Size)
+        {
+            IdKind = kind,
+            MediaType = mediaType,
+            ManifestDigest = manifestDigest,
+        };
+    }
+
+    // /info DriverStatus holds ["driver-type", "io.containerd.snapshotter.v1"] on the containerd image store.
+    private static bool UsesContainerdStore(SystemInfoResponse info)
+    {
+        if (info.DriverStatus is { } status)
+        {
+            foreach (var pair in status)
+            {
+                if (pair is { Length: >= 2 } && pair[0] == "driver-type" && pair[1] == ContainerdSnapshotter)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // The digest of the index's image manifest for the platform the engine reports for the image (its default platform):
+    // the one "image" entry of Manifests whose platform matches, else the only available one.
+    private static string? PlatformManifest(IList<ManifestSummary>? manifests, string? os, string? architecture, string? variant)
+    {
+        if (manifests is null)
+        {
+            return null;
+        }
+
+        string? matching = null;
+        string? onlyAvailable = null;
+        var matches = 0;
+        var available = 0;
+        foreach (var manifest in manifests)
+        {
+            if (manifest is null || manifest.Kind != "image")
+            {
+                continue;
+            }
+
+            var digest = NullIfEmpty(manifest.ID) ?? NullIfEmpty(manifest.Descriptor?.Digest);
+            if (digest is null)
+            {
+                continue;
+            }
+
+            if (manifest.Available)
+            {
+                available++;
+                onlyAvailable = digest;
+            }
+
+            if (manifest.ImageData?.Platform is { } platform
+                && NullIfEmpty(platform.OS) == os && NullIfEmpty(platform.Architecture) == architecture
+                && NullIfEmpty(platform.Variant) == variant)
+            {
+                matches++;
+                matching = digest;
+            }
+        }
+
+        return matches == 1 ? matching : matches == 0 && available == 1 ? onlyAvailable : null;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = new EngineContract() };
+        options.Converters.Add(new EngineTimeConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static bool IsJson(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            var any = false;
+            while (reader.Read())
+            {
+                any = true;
+            }
+
+            return any;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string Required(string? value, string name) =>
+        NullIfEmpty(value) ?? throw new InvalidDataException("the answer has no '" + name + "'.");
+
+    // EngineTimeConverter reads what it cannot read as default(DateTime); Go's zero time (0001-01-01) means unset too.
+    private static UtcTimestamp? Known(DateTime time) => time == default ? null : new UtcTimestamp(time);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
