@@ -14,7 +14,7 @@ internal abstract class FuzzTarget
 {
     private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    internal static IReadOnlyList<FuzzTarget> All { get; } = new FuzzTarget[] { new ReferenceTarget(), new TrackingKeyTarget() };
+    internal static IReadOnlyList<FuzzTarget> All { get; } = new FuzzTarget[] { new ReferenceTarget(), new TrackingKeyTarget(), new PlantedBugTarget() };
 
     /// <summary>The name build.ps1 and afl-fuzz's command line use.</summary>
     internal abstract string Name { get; }

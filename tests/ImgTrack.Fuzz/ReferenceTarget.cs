@@ -13,7 +13,10 @@ internal sealed class ReferenceTarget : FuzzTarget
 
     internal override string Name => "reference";
 
-    protected override void CheckText(string text)
+    protected override void CheckText(string text) => CheckName(text);
+
+    /// <summary>The checks on one name; <see cref="PlantedBugTarget"/> runs them too.</summary>
+    internal static void CheckName(string text)
     {
         CheckNull();
 
