@@ -455,6 +455,21 @@ function Get-TestRegistryDigest {
     '{0}@{1}' -f $repository, @($response.Headers['Docker-Content-Digest'])[0]
 }
 
+<#
+.SYNOPSIS
+    Why the fuzz run (build.ps1 -Task Fuzz) cannot run on this machine, or $null when it can (or must, in CI).
+#>
+function Get-TestFuzzSkipReason {
+    if ($env:IMGTRACK_REQUIRE_ENGINE -eq '1') { return $null }
+    if (-not $IsLinux) { return 'The fuzz run uses AFL++, which needs Linux (or WSL).' }
+    if (-not (Get-Command -Name 'afl-fuzz' -CommandType Application -ErrorAction SilentlyContinue)) {
+        return "The fuzz run needs AFL++'s afl-fuzz (apt-get install afl++); set IMGTRACK_REQUIRE_ENGINE=1 to fail instead of skipping."
+    }
+
+    $null
+}
+
 Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
-    Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest
+    Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
+    Get-TestFuzzSkipReason

@@ -100,11 +100,15 @@ public static class TrackingKey
         return reference.FullName + "@" + reference.Digest;
     }
 
-    // "sha256:…", "sha384:…" or "sha512:…" with no name in front.
+    // "sha256:…", "sha384:…" or "sha512:…" with no name in front. A '/' or '@' (which no digest contains) makes it a name
+    // that only starts like one: "sha256:5000/app@sha256:…" (registry host sha256, port 5000) and
+    // "sha384:1.0@sha256:…" (repository sha384, tag 1.0) are repo digests (found by fuzzing, issue 10).
     private static bool IsBareDigest(string body) =>
         body.Length > 7
         && body[6] == ':'
         && (body.StartsWith(ImageId.Sha256Prefix, StringComparison.Ordinal)
             || body.StartsWith("sha384:", StringComparison.Ordinal)
-            || body.StartsWith("sha512:", StringComparison.Ordinal));
+            || body.StartsWith("sha512:", StringComparison.Ordinal))
+        && body.IndexOf('/') < 0
+        && body.IndexOf('@') < 0;
 }

@@ -28,6 +28,15 @@ public sealed class TrackingKeyTests
         { "a tag next to the digest is dropped, fully qualified", "docker.io/library/nginx:1.25@" + Sha256, NginxKey },
         { "Docker image ID without its algorithm", Hex64, Sha256 },
         { "sha512 repo digest", "nginx@" + Sha512, "docker.io/library/nginx@" + Sha512 },
+        // Names that only start like a bare digest (found by fuzzing, issue 10: tests/ImgTrack.Fuzz, target tracking-key).
+        {
+            "repository sha384 with a tag and a digest (the fuzzer's input)",
+            "sha384:dbcc1c35a@sha256:23575912276fc9c01236789a9ab0b32ffdb93e789abcd3575912276fc9c012ed",
+            "docker.io/library/sha384@sha256:23575912276fc9c01236789a9ab0b32ffdb93e789abcd3575912276fc9c012ed"
+        },
+        { "repository sha256 with a tag and a digest", "sha256:1.0@" + Sha256, "docker.io/library/sha256@" + Sha256 },
+        { "registry host sha256 with a port", "sha256:5000/app@" + Sha256, "sha256:5000/app@" + Sha256 },
+        { "dockershim, registry host sha512 with a port", "docker-pullable://sha512:443/team/app@" + Sha256, "sha512:443/team/app@" + Sha256 },
     };
 
     [Theory]
@@ -53,6 +62,8 @@ public sealed class TrackingKeyTests
         { "Nginx@" + Sha256, "repository path 'Nginx' must be lowercase" },
         { "containerd://" + Sha256, "registry port must not be empty in 'containerd:'" },
         { Hex64.Substring(1), "names an image but has no digest" },
+        // A '/' or '@' makes it a name, read and rejected as one.
+        { "sha256:5000/app", "'sha256:5000/app' names an image but has no digest" },
     };
 
     [Theory]
