@@ -11,6 +11,7 @@ namespace ImgTrack.PowerShell.Tests;
 /// token auth with <c>-Credential</c>, credentials for one registry only, and the faults of the fixture's proxy, each an
 /// item error with the registry's error ID. No secret may reach any stream.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class GetImageIdentityRegistryTests : IClassFixture<RegistryFixture>
 {
     private const string CmdletErrorSuffix = ",ImgTrack.Commands.GetImageIdentityCommand";

@@ -5,10 +5,12 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Registry;
+using ImgTrack.Tests;
 using Xunit;
 
 namespace ImgTrack.Core.Tests.Registry;
 
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class DockerConfigCredentialTests : IDisposable
 {
     // A credential helper of the test's own, speaking the docker-credential-* protocol; its folder goes onto PATH once.

@@ -12,6 +12,7 @@ namespace ImgTrack.PowerShell.Tests.Engine;
 /// (PEM loading, init-only setters), so both runs are needed. These call the core's public factory from script
 /// until the cmdlets' own connection tests (Get-ImageIdentity -DockerHost) join them here.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class ConnectionTests : IClassFixture<TlsDockerEngineFixture>
 {
     private const string GetInfo = @"

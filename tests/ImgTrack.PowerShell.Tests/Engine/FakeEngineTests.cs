@@ -76,7 +76,8 @@ public sealed class FakeEngineTests
 
         var (written, error) = RunToTerminatingError(session, "Get-ImageIdentity -All -DockerHost $args[0] -ThrottleLimit 1 -WarningAction SilentlyContinue", engine.DockerHost);
 
-        Assert.Equal("EngineProtocolError" + CmdletErrorSuffix, error.FullyQualifiedErrorId);
+        // The message too, when the ID is not the one expected: it says which request failed, and how.
+        Assert.True(error.FullyQualifiedErrorId == "EngineProtocolError" + CmdletErrorSuffix, error.FullyQualifiedErrorId + ": " + error.Exception.Message);
         Assert.Equal(ErrorCategory.ProtocolError, error.CategoryInfo.Category);
         var message = error.Exception.Message;
         Assert.Contains(says, message, StringComparison.Ordinal);
