@@ -309,24 +309,8 @@ internal static class Program
 
     private static string ColdRun(string pwsh, string module, string dockerHost)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { pwsh, "-NoProfile", "-NonInteractive", "-Command", "& { " + ColdScript + " } '" + module + "' '" + dockerHost + "'" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["PSModulePath"] = string.Empty;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
-        if (process.ExitCode != 0 || line is null || line.Split(';').Length != 7)
-        {
-            throw new InvalidOperationException("cold start run failed: " + output + error);
-        }
-
-        return line;
+        var line = RunPwsh(pwsh, ColdScript, module, dockerHost);
+        return line.Split(';').Length == 7 ? line : throw new InvalidOperationException("cold start run gave no figures: " + line);
     }
 
     private static string FindPwsh()
