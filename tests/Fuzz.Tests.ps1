@@ -34,6 +34,8 @@ Describe 'build.ps1 -Task Fuzz' {
         BeforeAll {
             if (-not $script:skipReason) {
                 $script:run = Invoke-FuzzTask -Target All -Seconds 45
+                # afl-fuzz's figures into the CI log: executions, speed, corpus, edges, crashes, hangs per target.
+                $script:run.Output | Where-Object { $_ -match '^(reference|tracking-key): \d+ executions' } | ForEach-Object { Write-Host "    $_" }
             }
         }
 
