@@ -130,6 +130,20 @@ function New-TestImage {
         [Parameter(Mandatory)] [string] $Name
     )
 
+    Use-TestImageTarball -Name $Name -Import {
+        param($tarball)
+        (Invoke-TestDocker $Engine import $tarball $Name | Select-Object -Last 1).Trim()
+    }
+}
+
+# Writes a one-file root filesystem tarball unique to Name (so each import is a distinct image), passes its path to
+# the Import script block, returns what that returns, and deletes the tarball.
+function Use-TestImageTarball {
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [scriptblock] $Import
+    )
+
     $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("itimg-" + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $folder
     try {
@@ -137,7 +151,7 @@ function New-TestImage {
         $tarball = Join-Path $folder 'rootfs.tar'
         & tar -C $folder -cf $tarball imgtrack-id
         if ($LASTEXITCODE -ne 0) { throw "tar failed with exit code $LASTEXITCODE." }
-        (Invoke-TestDocker $Engine import $tarball $Name | Select-Object -Last 1).Trim()
+        & $Import $tarball
     }
     finally {
         Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
@@ -406,19 +420,11 @@ function New-TestPodmanImage {
         [Parameter(Mandatory)] [string] $Name
     )
 
-    $folder = Join-Path ([System.IO.Path]::GetTempPath()) ("itimg-" + [guid]::NewGuid().ToString('N'))
-    $null = New-Item -ItemType Directory -Path $folder
-    try {
-        Set-Content -LiteralPath (Join-Path $folder 'imgtrack-id') -Value "$Name`n$([guid]::NewGuid())"
-        $tarball = Join-Path $folder 'rootfs.tar'
-        & tar -C $folder -cf $tarball imgtrack-id
-        if ($LASTEXITCODE -ne 0) { throw "tar failed with exit code $LASTEXITCODE." }
+    Use-TestImageTarball -Name $Name -Import {
+        param($tarball)
         $id = (Invoke-TestPodman $Podman import --quiet $tarball $Name | Select-Object -Last 1).Trim()
         if ($id -notlike 'sha256:*') { $id = "sha256:$id" }
         $id
-    }
-    finally {
-        Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 
