@@ -7,9 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading;
 using Xunit;
 
 namespace ImgTrack.Tests;
@@ -159,8 +157,8 @@ public class DockerEngineFixture : IDisposable
         if (_directory is not null)
         {
             // Left over only when dockerd had to be killed: its containerd, and the bind mount of its data root.
-            KillListedProcess(Path.Combine(_directory, "exec", "containerd", "containerd.pid"), _directory);
-            DeleteFolder(_directory);
+            FixtureProcesses.KillListedProcess(Path.Combine(_directory, "exec", "containerd", "containerd.pid"), _directory);
+            FixtureProcesses.DeleteFolder(_directory);
         }
     }
 
@@ -370,8 +368,6 @@ public class DockerEngineFixture : IDisposable
         return process;
     }
 
-
-
     private static HttpClient UnixSocketClient(string socketPath) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, cancellationToken) =>
@@ -393,101 +389,13 @@ public class DockerEngineFixture : IDisposable
         Timeout = TimeSpan.FromSeconds(2),
     };
 
-
-
-    /// <summary>
-    /// Removes the folders of fixtures whose test process is gone (a crashed or killed run): kills their engine,
-    /// containerd and registry by the IDs in their pid files — only when that process still runs from that folder,
-    /// so a reused ID is never hit — and deletes the folder. Folders of live test runs (other engineers' runs on the
-    /// same machine, say) are left alone.
-    /// </summary>
-    private static void CleanUpLeftovers()
+    /// <summary>Engines, containerds and registries of crashed runs (their test process gone).</summary>
+    private static void CleanUpLeftovers() => FixtureProcesses.CleanUpLeftovers("/tmp", FolderPrefix, OwnerFile, folder => new[]
     {
-        foreach (var folder in System.IO.Directory.GetDirectories("/tmp", FolderPrefix + "*"))
-        {
-            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, OwnerFile));
-            if (owner is null || IsRunning(owner.Value))
-            {
-                continue;
-            }
-
-            KillListedProcess(Path.Combine(folder, "docker.pid"), folder);
-            KillListedProcess(Path.Combine(folder, "exec", "containerd", "containerd.pid"), folder);
-            KillListedProcess(Path.Combine(folder, "registry.pid"), folder);
-            DeleteFolder(folder);
-        }
-    }
-
-    private static void KillListedProcess(string pidFile, string folder)
-    {
-        var pid = FixtureProcesses.ReadPid(pidFile);
-        if (pid is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
-            if (!commandLine.Contains(folder, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            using var process = Process.GetProcessById(pid.Value);
-            process.Kill();
-            process.WaitForExit(10_000);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            // Gone already.
-        }
-    }
-
-
-    private static bool IsRunning(int pid) => System.IO.Directory.Exists($"/proc/{pid}");
-
-    private const int SigTerm = 15;
-    private const int MntDetach = 2;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
-    [DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
-    private static extern int Unmount(string target, int flags);
-
-    private static void DeleteFolder(string folder)
-    {
-        // Mounts under the folder (a killed dockerd's data root) would make the delete fail: detach them first,
-        // deepest first.
-        var mountPoints = File.ReadAllLines("/proc/self/mountinfo")
-            .Select(line => line.Split(' '))
-            .Where(fields => fields.Length > 4)
-            .Select(fields => fields[4].Replace("\\040", " ", StringComparison.Ordinal))
-            .Where(point => point == folder || point.StartsWith(folder + "/", StringComparison.Ordinal))
-            .OrderByDescending(point => point.Length);
-        foreach (var point in mountPoints)
-        {
-            _ = Unmount(point, MntDetach);
-        }
-
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                System.IO.Directory.Delete(folder, recursive: true);
-                return;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
+        Path.Combine(folder, "docker.pid"),
+        Path.Combine(folder, "exec", "containerd", "containerd.pid"),
+        Path.Combine(folder, "registry.pid"),
+    });
 
     private static void RequireFile(string path, string package)
     {

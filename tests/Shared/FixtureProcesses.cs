@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -12,10 +13,99 @@ using System.Threading.Tasks;
 namespace ImgTrack.Tests;
 
 /// <summary>What the fixtures (dockerd, docker-registry, Podman, the token service) share: free loopback ports,
-/// pid files, waiting for a started program to answer, and stopping it.</summary>
+/// pid files, waiting for a started program to answer, stopping it, and cleaning up after a crashed run.</summary>
 internal static class FixtureProcesses
 {
     private const int SigTerm = 15;
+    private const int MntDetach = 2;
+
+    /// <summary>
+    /// Cleans up after fixtures whose test process is gone (killed, or crashed before Dispose): for each folder
+    /// <paramref name="parent"/>/<paramref name="prefix"/>* whose <paramref name="ownerFile"/> names a process no longer
+    /// running, kills the processes its <paramref name="pidFiles"/> name — only while each still runs from that folder, so
+    /// a reused ID is never hit — and deletes the folder. Folders of live runs (another engineer's, say) are left alone.
+    /// </summary>
+    public static void CleanUpLeftovers(string parent, string prefix, string ownerFile, Func<string, IEnumerable<string>> pidFiles)
+    {
+        foreach (var folder in Directory.GetDirectories(parent, prefix + "*"))
+        {
+            var owner = ReadPid(Path.Combine(folder, ownerFile));
+            if (owner is null || Directory.Exists($"/proc/{owner}"))
+            {
+                continue;
+            }
+
+            foreach (var pidFile in pidFiles(folder))
+            {
+                KillListedProcess(pidFile, folder);
+            }
+
+            DeleteFolder(folder);
+        }
+    }
+
+    /// <summary>Kills the process a pid file names, only while its command line names <paramref name="folder"/>.</summary>
+    public static void KillListedProcess(string pidFile, string folder)
+    {
+        var pid = ReadPid(pidFile);
+        if (pid is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            if (!commandLine.Contains(folder, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            using var process = Process.GetProcessById(pid.Value);
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // Gone already.
+        }
+    }
+
+    /// <summary>Deletes a fixture's folder: mounts under it (a killed engine's storage) are detached first, deepest
+    /// first, and a delete that races a dying process is tried again.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        var mountPoints = File.ReadAllLines("/proc/self/mountinfo")
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 4)
+            .Select(fields => fields[4].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(point => point == folder || point.StartsWith(folder + "/", StringComparison.Ordinal))
+            .OrderByDescending(point => point.Length);
+        foreach (var point in mountPoints)
+        {
+            _ = Unmount(point, MntDetach);
+        }
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
+    private static extern int Unmount(string target, int flags);
 
     /// <summary>A loopback port nothing listens on right now.</summary>
     public static int FreePort()

@@ -8,9 +8,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading;
 
 namespace ImgTrack.Tests;
 
@@ -29,7 +27,6 @@ public sealed class PodmanFixture : IDisposable
     private const string DockerRegistry = "/usr/bin/docker-registry";
     private const string FolderPrefix = "itpod-";
     private const string OwnerFile = "owner.pid";
-    private const int SigTerm = 15;
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string? _unavailable;
@@ -120,7 +117,7 @@ public sealed class PodmanFixture : IDisposable
 
         if (_directory is not null)
         {
-            DeleteFolder(_directory);
+            FixtureProcesses.DeleteFolder(_directory);
         }
     }
 
@@ -286,64 +283,12 @@ public sealed class PodmanFixture : IDisposable
         return process;
     }
 
-
-
-
-    /// <summary>Folders of fixtures whose test process is gone: stop their service and registry by pid file, only
-    /// while that process still runs from that folder, and delete the folder. Live runs' folders are left alone.</summary>
-    private static void CleanUpLeftovers()
+    /// <summary>Podman services and registries of crashed runs (their test process gone).</summary>
+    private static void CleanUpLeftovers() => FixtureProcesses.CleanUpLeftovers("/tmp", FolderPrefix, OwnerFile, folder => new[]
     {
-        foreach (var folder in System.IO.Directory.GetDirectories("/tmp", FolderPrefix + "*"))
-        {
-            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, OwnerFile));
-            if (owner is null || System.IO.Directory.Exists($"/proc/{owner}"))
-            {
-                continue;
-            }
-
-            foreach (var pidFile in new[] { "service.pid", "registry.pid" })
-            {
-                var pid = FixtureProcesses.ReadPid(Path.Combine(folder, pidFile));
-                try
-                {
-                    if (pid is not null && File.ReadAllText($"/proc/{pid}/cmdline").Contains(folder, StringComparison.Ordinal))
-                    {
-                        using var process = Process.GetProcessById(pid.Value);
-                        process.Kill();
-                        process.WaitForExit(10_000);
-                    }
-                }
-                catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    // Gone already.
-                }
-            }
-
-            DeleteFolder(folder);
-        }
-    }
-
-    private static void DeleteFolder(string folder)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                System.IO.Directory.Delete(folder, recursive: true);
-                return;
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
-
-
+        Path.Combine(folder, "service.pid"),
+        Path.Combine(folder, "registry.pid"),
+    });
 
     private static void Require(string path, string package)
     {
@@ -352,7 +297,4 @@ public sealed class PodmanFixture : IDisposable
             throw new InvalidOperationException($"The Podman tests need {path}: apt-get install {package}.");
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -294,50 +295,8 @@ public sealed class RegistryFixture : IDisposable
         }
     }
 
-    /// <summary>Kills registries left by a crashed run (their test process gone), by pid file, only when the process
-    /// still runs from that folder; deletes the folder. Live runs' folders are left alone.</summary>
-    private static void CleanUpLeftovers()
-    {
-        foreach (var folder in System.IO.Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
-        {
-            var owner = FixtureProcesses.ReadPid(Path.Combine(folder, "owner.pid"));
-            if (owner is null || System.IO.Directory.Exists($"/proc/{owner}"))
-            {
-                continue;
-            }
-
-            foreach (var pidFile in System.IO.Directory.GetFiles(folder, "*.pid"))
-            {
-                var pid = FixtureProcesses.ReadPid(pidFile);
-                if (pid is null || pidFile.EndsWith("owner.pid", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    if (File.ReadAllText($"/proc/{pid}/cmdline").Contains(folder, StringComparison.Ordinal))
-                    {
-                        using var process = Process.GetProcessById(pid.Value);
-                        process.Kill();
-                    }
-                }
-                catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
-                {
-                    // Gone already.
-                }
-            }
-
-            try
-            {
-                System.IO.Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Try again next time.
-            }
-        }
-    }
-
+    /// <summary>Registries of crashed runs (their test process gone): every pid file but the owner's.</summary>
+    private static void CleanUpLeftovers() => FixtureProcesses.CleanUpLeftovers(Path.GetTempPath(), FolderPrefix, "owner.pid", folder =>
+        System.IO.Directory.GetFiles(folder, "*.pid").Where(file => !file.EndsWith("owner.pid", StringComparison.Ordinal)));
 
 }
