@@ -31,16 +31,6 @@ BeforeAll {
         'name it with DOCKER_HOST or -DockerHost'
         "to use the Docker socket without root, join the 'docker' group"
     )
-
-    # The fenced block after a marker in README.md, as tests/ImgTrack.PowerShell.Tests/ReadmeExampleTests.cs reads it.
-    function Get-ReadmeBlock([string] $Marker) {
-        $readme = (Get-Content -Raw -LiteralPath (Join-Path $script:repoRoot 'README.md')).Replace("`r`n", "`n")
-        $at = $readme.IndexOf($Marker, [StringComparison]::Ordinal)
-        if ($at -lt 0) { throw "README.md has no marker $Marker." }
-        $match = [regex]::new('```[a-z]*\n(.*?)```', 'Singleline').Match($readme, $at)
-        if (-not $match.Success) { throw "README.md has no fenced block after $Marker." }
-        $match.Groups[1].Value
-    }
 }
 
 Describe 'The README' {

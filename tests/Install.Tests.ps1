@@ -6,6 +6,7 @@
 # folders itself; the checks name the folder a module must come from, so a copy installed there cannot pass for ours).
 
 BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport/ImgTrack.TestSupport.psm1') -Force
     $script:repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
     $script:staged = Join-Path $script:repoRoot 'out/ImgTrack'
     if (-not (Test-Path -LiteralPath (Join-Path $script:staged 'ImgTrack.psd1'))) {
@@ -68,16 +69,6 @@ BeforeAll {
     }
 
     function New-TestFolder { (New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))).FullName }
-
-    # The fenced block after a marker in README.md, as tests/ImgTrack.PowerShell.Tests/ReadmeExampleTests.cs reads it.
-    function Get-ReadmeBlock([string] $Marker) {
-        $readme = (Get-Content -Raw -LiteralPath (Join-Path $script:repoRoot 'README.md')).Replace("`r`n", "`n")
-        $at = $readme.IndexOf($Marker, [StringComparison]::Ordinal)
-        if ($at -lt 0) { throw "README.md has no marker $Marker." }
-        $match = [regex]::new('```[a-z]*\n(.*?)```', 'Singleline').Match($readme, $at)
-        if (-not $match.Success) { throw "README.md has no fenced block after $Marker." }
-        $match.Groups[1].Value
-    }
 
     $script:probe = '(Get-Module ImgTrack).Version.ToString(); (Get-Module ImgTrack).ModuleBase; (ConvertTo-ImageReference nginx).Reference'
 }

@@ -293,17 +293,7 @@ public class DockerEngineFixture : IDisposable
 
     private string RunDocker(byte[]? input, params string[] args)
     {
-        var start = new ProcessStartInfo(DockerCli())
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = input is not null,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = FixtureProcesses.CommandLine(DockerCli(), input is not null, args);
 
         // Only this engine: no TLS or context settings of the user's, no user config.
         start.Environment["DOCKER_HOST"] = DockerHost;
@@ -312,28 +302,7 @@ public class DockerEngineFixture : IDisposable
         start.Environment.Remove("DOCKER_TLS_VERIFY");
         start.Environment.Remove("DOCKER_TLS");
         start.Environment.Remove("DOCKER_CERT_PATH");
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start the docker CLI.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            process.StandardInput.BaseStream.Write(input);
-            process.StandardInput.Close();
-        }
-
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"docker {string.Join(' ', args)} did not finish within 2 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"docker {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
-        }
-
-        return stdout.Result.Trim();
+        return FixtureProcesses.Run(start, "docker", input);
     }
 
     private static string DockerCli()

@@ -117,6 +117,54 @@ internal static class FixtureProcesses
         return port;
     }
 
+    /// <summary>A command-line program's start settings with its arguments and redirected output (and input, when
+    /// <paramref name="redirectInput"/>); the caller may add to its environment before <see cref="Run"/>.</summary>
+    public static ProcessStartInfo CommandLine(string program, bool redirectInput, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    /// <summary>Runs a command line to its end (at most 2 minutes), feeding it <paramref name="input"/>; returns its
+    /// trimmed standard output, or throws with its standard error when it fails. <paramref name="name"/> names it in
+    /// messages (<c>docker</c>, <c>podman</c>).</summary>
+    public static string Run(ProcessStartInfo start, string name, byte[]? input)
+    {
+        var command = name + " " + string.Join(' ', start.ArgumentList);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start " + name + ".");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            process.StandardInput.BaseStream.Write(input);
+            process.StandardInput.Close();
+        }
+
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{command} did not finish within 2 minutes.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} failed ({process.ExitCode}): {stderr.Result.Trim()}");
+        }
+
+        return stdout.Result.Trim();
+    }
+
     /// <summary>The process ID in a pid file, or null when the file is missing or holds none.</summary>
     public static int? ReadPid(string file)
     {

@@ -229,42 +229,8 @@ public sealed class PodmanFixture : IDisposable
         _dockerHost = "unix://" + socket;
     }
 
-    private string RunCli(byte[]? input, params string[] args)
-    {
-        var start = new ProcessStartInfo(Cli)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            RedirectStandardInput = input is not null,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start podman.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            process.StandardInput.BaseStream.Write(input);
-            process.StandardInput.Close();
-        }
-
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"podman {string.Join(' ', args)} did not finish within 2 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"podman {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
-        }
-
-        return stdout.Result.Trim();
-    }
+    private string RunCli(byte[]? input, params string[] args) =>
+        FixtureProcesses.Run(FixtureProcesses.CommandLine(Cli, input is not null, args), "podman", input);
 
     private Process StartLogged(string name, string fileName, params string[] arguments)
     {

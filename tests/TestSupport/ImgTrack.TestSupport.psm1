@@ -475,7 +475,23 @@ function Get-TestFuzzSkipReason {
     $null
 }
 
+<#
+.SYNOPSIS
+    The fenced block after a marker in README.md (<!-- readme-command: run -->, <!-- readme-example: pin -->), as
+    tests/ImgTrack.PowerShell.Tests/ReadmeExampleTests.cs reads it.
+#>
+function Get-ReadmeBlock {
+    param([Parameter(Mandatory)] [string] $Marker)
+
+    $readme = (Get-Content -Raw -LiteralPath (Join-Path $script:RepoRoot 'README.md')).Replace("`r`n", "`n")
+    $at = $readme.IndexOf($Marker, [StringComparison]::Ordinal)
+    if ($at -lt 0) { throw "README.md has no marker $Marker." }
+    $match = [regex]::new('```[a-z]*\n(.*?)```', 'Singleline').Match($readme, $at)
+    if (-not $match.Success) { throw "README.md has no fenced block after $Marker." }
+    $match.Groups[1].Value
+}
+
 Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
     Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
-    Get-TestFuzzSkipReason
+    Get-TestFuzzSkipReason, Get-ReadmeBlock
