@@ -141,7 +141,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
     /// (moby <c>daemon/images/image.go</c> <c>GetImage</c>). Its name parts must then come from the image's own tags,
     /// not from <c>docker.io/library/52f6:latest</c>, which does not exist.
     /// </summary>
-    private static bool FoundByIdPrefix(ImageInput input, ImageFacts details)
+    internal static bool FoundByIdPrefix(ImageInput input, ImageFacts details)
     {
         if (!ImageId.IsLowerHex(input.Text) || !ImageId.HasHexPrefix(details.Id, input.Text))
         {

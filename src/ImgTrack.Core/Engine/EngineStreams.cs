@@ -53,9 +53,15 @@ internal static class EngineStreams
 
     /// <summary>Connects to the named pipe of an <c>npipe://</c> address (<c>npipe://./pipe/docker_engine</c>), as
     /// Docker.DotNet's NPipe transport reads it.</summary>
-    public static async Task<Stream> ConnectNamedPipeAsync(Uri address, CancellationToken cancellationToken)
+    public static Task<Stream> ConnectNamedPipeAsync(Uri address, CancellationToken cancellationToken)
     {
         var (server, pipe) = PipeOf(address);
+        return ConnectNamedPipeAsync(server, pipe, cancellationToken);
+    }
+
+    /// <summary>Connects to the named pipe <paramref name="pipe"/> on <paramref name="server"/> (<c>.</c> for this machine).</summary>
+    public static async Task<Stream> ConnectNamedPipeAsync(string server, string pipe, CancellationToken cancellationToken)
+    {
         var stream = new NamedPipeClientStream(server, pipe, PipeDirection.InOut, PipeOptions.Asynchronous);
         try
         {

@@ -9,4 +9,7 @@ public enum IdentitySource
 
     /// <summary>The registry the image's name points to.</summary>
     Registry,
+
+    /// <summary>A Kubernetes node's container runtime (containerd, CRI-O), asked through its CRI image service.</summary>
+    Cri,
 }

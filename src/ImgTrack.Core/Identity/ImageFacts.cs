@@ -60,6 +60,13 @@ public sealed class ImageFacts
     public string? MediaType { get; init; }
 
     /// <summary>
+    /// True when the source's first repo digest is the image's identity whatever name was asked: a Kubernetes runtime's
+    /// first repo digest (in the runtime's own order) is what the kubelet copies into pod status as <c>imageID</c>, so
+    /// choosing another repository's digest would make a tracking ID no pod ever reports.
+    /// </summary>
+    public bool FirstRepoDigestIsIdentity { get; init; }
+
+    /// <summary>
     /// Repo digests the source records that no registry serves (Podman's <c>localhost/name@sha256:…</c>): kept in
     /// <see cref="RepoDigests"/>, never chosen as the repo digest. Empty for most sources.
     /// </summary>

@@ -92,8 +92,8 @@ public static class ImageIdentityBuilder
         }
 
         // A registry's digest for the image's tag (-ResolveRepoDigest) wins; else the source's own, never one it
-        // records that no registry serves.
-        var repoDigest = facts.RegistryRepoDigest ?? RepoDigestSelector.Choose(Choosable(facts), digestOwner);
+        // records that no registry serves; from a Kubernetes runtime always its first, the one pods report.
+        var repoDigest = facts.RegistryRepoDigest ?? RepoDigestSelector.Choose(Choosable(facts), facts.FirstRepoDigestIsIdentity ? null : digestOwner);
         var repoDigestSource = facts.RegistryRepoDigest is null ? source : IdentitySource.Registry;
 
         // The seed's rule: the repo digest when the image has one (that is what Kubernetes reports as imageID),
