@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,6 +23,12 @@ namespace ImgTrack.TestEngine;
 /// inspect request (<c>docker rmi</c>) before forwarding that request: an image deleted between the list and its inspect.
 /// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
 /// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
+/// <c>ImgTrack.TestEngine --containerd [--no-cri] [--check]</c> starts a private containerd (tests/Shared/Cri/ContainerdFixture.cs)
+/// beside a dockerd and registry (none with <c>--no-cri</c>, whose containerd has its CRI plugin disabled), prints
+/// <c>{"RuntimeEndpoint", "DockerHost", "RegistryAddress", "Directory", "RuntimeVersion"}</c>, then answers one JSON line
+/// per command line on standard input (a JSON array): <c>["pull", IMAGE]</c> → <c>{"ImageId"}</c>;
+/// <c>["container", IMAGE, POD, CONTAINER]</c> → the container's CRI status (<see cref="ImgTrack.Tests.Cri.CriContainer"/>);
+/// <c>["ctr", ARGS...]</c> → <c>{"Output"}</c>; a failure → <c>{"Error"}</c>.
 /// </summary>
 internal static class Program
 {
@@ -30,6 +37,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--push-index")
         {
             return PushIndex(args[1], args[2..]);
+        }
+
+        if (args.Length > 0 && args[0] == "--containerd")
+        {
+            return RunContainerd(cri: !args.Contains("--no-cri"), check: args.Contains("--check"));
         }
 
         var options = new DockerEngineOptions();
@@ -129,6 +141,57 @@ internal static class Program
         Console.Out.Flush();
         while (Console.In.ReadLine() is not null)
         {
+        }
+
+        return 0;
+    }
+
+    private static int RunContainerd(bool cri, bool check)
+    {
+        var unavailable = EngineAvailability.WhyUnavailable()
+            ?? (EngineAvailability.Required || File.Exists("/usr/bin/containerd") && File.Exists("/usr/sbin/runc") && File.Exists("/bin/busybox")
+                ? null
+                : "CRI tests need Debian's containerd, runc and busybox-static (apt-get install containerd runc busybox-static); set IMGTRACK_REQUIRE_ENGINE=1 to fail instead of skipping.");
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var engine = cri ? new PesterEngine(new DockerEngineOptions()) : null;
+        using var containerd = new ImgTrack.Tests.Cri.ContainerdFixture(engine, cri);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["RuntimeEndpoint"] = containerd.RuntimeEndpoint,
+            ["DockerHost"] = engine?.DockerHost,
+            ["RegistryAddress"] = engine?.RegistryAddress,
+            ["Directory"] = containerd.Directory,
+            ["RuntimeVersion"] = cri ? containerd.Version() : null,
+        }));
+        Console.Out.Flush();
+
+        // One command per line until the parent closes our standard input.
+        while (Console.In.ReadLine() is { } line)
+        {
+            object answer;
+            try
+            {
+                var command = JsonSerializer.Deserialize<string[]>(line) ?? Array.Empty<string>();
+                answer = command switch
+                {
+                    ["pull", var image] => new Dictionary<string, string> { ["ImageId"] = containerd.PullImage(image) },
+                    ["container", var image, var pod, var container] => containerd.CreateContainer(image, pod, container),
+                    ["ctr", .. var rest] => new Dictionary<string, string> { ["Output"] = containerd.Ctr(rest) },
+                    _ => throw new ArgumentException("unknown command: " + line),
+                };
+            }
+            catch (Exception e)
+            {
+                answer = new Dictionary<string, string> { ["Error"] = e.GetType().Name + ": " + e.Message };
+            }
+
+            Console.WriteLine(JsonSerializer.Serialize(answer, answer.GetType()));
+            Console.Out.Flush();
         }
 
         return 0;
