@@ -463,6 +463,50 @@ function Get-TestRegistryDigest {
 
 <#
 .SYNOPSIS
+    Why the CRI tests (a private containerd) cannot run on this machine, or $null when they can (or must, in CI).
+#>
+function Get-TestContainerdSkipReason {
+    $line = & dotnet (Get-TestEngineAssembly) --containerd --check
+    if ($LASTEXITCODE -ne 0) { throw "ImgTrack.TestEngine --containerd --check failed with exit code $LASTEXITCODE." }
+    ($line | ConvertFrom-Json).Unavailable
+}
+
+<#
+.SYNOPSIS
+    Starts a private containerd with its CRI (tests/Shared/Cri/ContainerdFixture.cs) beside a private dockerd and
+    registry; stop all three with Stop-TestEngine. Returns RuntimeEndpoint, DockerHost, RegistryAddress, Directory and
+    RuntimeVersion. With -NoCri, only a containerd whose CRI plugin is disabled (as Docker's bundled one ships).
+#>
+function Start-TestContainerd {
+    [CmdletBinding()]
+    param([switch] $NoCri)
+
+    $arguments = @((Get-TestEngineAssembly), '--containerd')
+    if ($NoCri) { $arguments += '--no-cri' }
+    Start-TestEngineProcess -ArgumentList $arguments -What 'containerd'
+}
+
+<#
+.SYNOPSIS
+    Asks a test containerd's fixture to act through the CRI, as the kubelet does, and returns its answer:
+    pull IMAGE (-> ImageId), container IMAGE POD CONTAINER (-> PodSandboxId, ContainerId, Image, ImageRef, StatusImage,
+    ImageId: the container's ContainerStatus), or ctr ARGS... (-> Output; ctr in the k8s.io namespace).
+#>
+function Invoke-TestContainerd {
+    param(
+        [Parameter(Mandatory)] $Containerd,
+        [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Command
+    )
+
+    $Containerd.Process.StandardInput.WriteLine((ConvertTo-Json -InputObject @($Command) -Compress))
+    $Containerd.Process.StandardInput.Flush()
+    $answer = $Containerd.Process.StandardOutput.ReadLine() | ConvertFrom-Json
+    if ($answer.PSObject.Properties['Error']) { throw "containerd fixture: $($Command -join ' ') failed: $($answer.Error)" }
+    $answer
+}
+
+<#
+.SYNOPSIS
     Why the fuzz run (build.ps1 -Task Fuzz) cannot run on this machine, or $null when it can (or must, in CI).
 #>
 function Get-TestFuzzSkipReason {
@@ -494,4 +538,4 @@ function Get-ReadmeBlock {
 Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
     Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
-    Get-TestFuzzSkipReason, Get-ReadmeBlock
+    Get-TestFuzzSkipReason, Get-ReadmeBlock, Get-TestContainerdSkipReason, Start-TestContainerd, Invoke-TestContainerd

@@ -51,8 +51,8 @@ internal static class CriChannel
                 DisposeHttpClient = true,
                 MaxReceiveMessageSize = MaxMessageBytes,
 
-                // Ctrl+C is an OperationCanceledException like every other cancellation in the core, not an RpcException.
-                ThrowOperationCanceledOnCancellation = true,
+                // ThrowOperationCanceledOnCancellation stays off: it would turn an exceeded deadline into an
+                // OperationCanceledException too, indistinguishable from Ctrl+C (CriImageSource tells them apart).
             });
         }
         catch

@@ -205,6 +205,11 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
             using var pending = call(options);
             return await pending.ResponseAsync.ConfigureAwait(false);
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: a cancellation like every other in the core, not the runtime's failure.
+            throw new OperationCanceledException(e.Message, e, cancellationToken);
+        }
         catch (RpcException e) when (CriFailures.RunFailure(e) is { } failure)
         {
             throw CriFailures.ToException(failure, e, Endpoint, _timeout);
