@@ -27,7 +27,8 @@ namespace ImgTrack.TestEngine;
 /// beside a dockerd and registry (none with <c>--no-cri</c>, whose containerd has its CRI plugin disabled), prints
 /// <c>{"RuntimeEndpoint", "DockerHost", "RegistryAddress", "Directory", "RuntimeVersion"}</c>, then answers one JSON line
 /// per command line on standard input (a JSON array): <c>["pull", IMAGE]</c> → <c>{"ImageId"}</c>;
-/// <c>["container", IMAGE, POD, CONTAINER]</c> → the container's CRI status (<see cref="ImgTrack.Tests.Cri.CriContainer"/>);
+/// <c>["container", IMAGE, POD, CONTAINER]</c> → the container's CRI status (<see cref="ImgTrack.Tests.Cri.CriContainer"/>), after
+/// pulling IMAGE (<c>"local-container"</c>: without pulling, for an image already there);
 /// <c>["ctr", ARGS...]</c> → <c>{"Output"}</c>; a failure → <c>{"Error"}</c>.
 /// </summary>
 internal static class Program
@@ -181,6 +182,7 @@ internal static class Program
                 {
                     ["pull", var image] => new Dictionary<string, string> { ["ImageId"] = containerd.PullImage(image) },
                     ["container", var image, var pod, var container] => containerd.CreateContainer(image, pod, container),
+                    ["local-container", var image, var pod, var container] => containerd.CreateContainer(image, pod, container, pull: false),
                     ["ctr", .. var rest] => new Dictionary<string, string> { ["Output"] = containerd.Ctr(rest) },
                     _ => throw new ArgumentException("unknown command: " + line),
                 };

@@ -490,7 +490,8 @@ function Start-TestContainerd {
 .SYNOPSIS
     Asks a test containerd's fixture to act through the CRI, as the kubelet does, and returns its answer:
     pull IMAGE (-> ImageId), container IMAGE POD CONTAINER (-> PodSandboxId, ContainerId, Image, ImageRef, StatusImage,
-    ImageId: the container's ContainerStatus), or ctr ARGS... (-> Output; ctr in the k8s.io namespace).
+    ImageId: the container's ContainerStatus, after pulling IMAGE), local-container IMAGE POD CONTAINER (the same for an
+    image containerd already holds, not pulled), or ctr ARGS... (-> Output; ctr in the k8s.io namespace).
 #>
 function Invoke-TestContainerd {
     param(
@@ -503,6 +504,134 @@ function Invoke-TestContainerd {
     $answer = $Containerd.Process.StandardOutput.ReadLine() | ConvertFrom-Json
     if ($answer.PSObject.Properties['Error']) { throw "containerd fixture: $($Command -join ' ') failed: $($answer.Error)" }
     $answer
+}
+
+<#
+.SYNOPSIS
+    Builds the cluster-and-server scenario of the CRI tests on a Start-TestContainerd pair and returns it.
+.DESCRIPTION
+    The server side is the private dockerd (images made with docker import, pushed to the private registry, some then
+    removed and pulled back); the cluster side is the private containerd, which gets images only as the kubelet gets
+    them (the CRI's PullImage) or, for the imported case, with ctr -n k8s.io images import of a docker save tarball.
+    One pod sandbox and one container per case are created through the CRI, and each container's ContainerStatus is
+    read. Returns Registry, Server (an engine object for Invoke-TestDocker), HostName (the node's, lowercased),
+    Containers (one per case: Case, Pod, Container, Image = the pod spec's image, ImageRef, StatusImage) and
+    ServerOnly (the inventory-only image's name).
+#>
+function New-TestClusterScenario {
+    param([Parameter(Mandatory)] $Containerd)
+
+    $r = $Containerd.RegistryAddress
+    $server = [pscustomobject]@{ DockerHost = $Containerd.DockerHost }
+    function Push([string] $Name) { $null = Invoke-TestDocker $server push $Name }
+    function Copy-Registry([string] $From, [string] $To) {
+        $output = & skopeo --insecure-policy copy --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$From" "docker://$To" 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "skopeo copy $From $To failed: $output" }
+    }
+
+    # single: one tag, pushed.
+    $null = New-TestImage $server "$r/team/app:1"; Push "$r/team/app:1"
+    # two tags: one image under two repositories, both pushed; the pod runs the second one Docker sorts.
+    $null = New-TestImage $server "$r/team/app:2.0"
+    $null = Invoke-TestDocker $server tag "$r/team/app:2.0" "$r/other/app2:v2"
+    Push "$r/team/app:2.0"; Push "$r/other/app2:v2"
+    # by digest: the pod names repository@digest.
+    $null = New-TestImage $server "$r/team/pinned:1"; Push "$r/team/pinned:1"
+    $pinned = Get-TestRegistryDigest "$r/team/pinned:1"
+    # multi: a two-platform index, pulled by tag on both sides.
+    $null = Publish-TestImageIndex -Name "$r/team/multi:1" -Platform 'linux/amd64', 'linux/arm64/v8'
+    $null = Invoke-TestDocker $server pull "$r/team/multi:1"
+    # two repos: the same image in zeta/same and alpha/same; the server pulled zeta only, the node pulled both.
+    $null = New-TestImage $server "$r/zeta/same:1"
+    $null = Invoke-TestDocker $server tag "$r/zeta/same:1" "$r/alpha/same:1"
+    Push "$r/zeta/same:1"; Push "$r/alpha/same:1"
+    $null = Invoke-TestDocker $server rmi "$r/zeta/same:1" "$r/alpha/same:1"
+    $null = Invoke-TestDocker $server pull "$r/zeta/same:1"
+    # moved tag: the server holds A as team/moving:1; the registry's team/moving:1 is now B, which the node pulls.
+    $null = New-TestImage $server "$r/team/moving:1"; Push "$r/team/moving:1"
+    $null = New-TestImage $server "$r/team/moving-b:1"; Push "$r/team/moving-b:1"
+    Copy-Registry "$r/team/moving-b:1" "$r/team/moving:1"
+    $null = Invoke-TestDocker $server rmi "$r/team/moving-b:1"
+    # imported: never pushed; docker save on the server, ctr import of the same tarball on the node.
+    $null = New-TestImage $server 'imported/app:1'
+    $tarball = Join-Path $Containerd.Directory 'imported.tar'
+    $null = Invoke-TestDocker $server save "--output=$tarball" 'imported/app:1'
+    $null = Invoke-TestContainerd $Containerd ctr images import '--snapshotter=native' $tarball
+    # cluster only: pushed, then gone from the server.
+    $null = New-TestImage $server "$r/team/cluster-only:1"; Push "$r/team/cluster-only:1"
+    $null = Invoke-TestDocker $server rmi "$r/team/cluster-only:1"
+    # inventory only: the server holds it, no pod runs it.
+    $null = New-TestImage $server "$r/team/inventory-only:1"; Push "$r/team/inventory-only:1"
+
+    # The node pulls alpha/same too (another pod's image, say), before the pod that runs zeta/same.
+    $null = Invoke-TestContainerd $Containerd pull "$r/alpha/same:1"
+
+    $cases = [ordered]@{
+        'single'       = "$r/team/app:1"
+        'two tags'     = "$r/team/app:2.0"
+        'by digest'    = $pinned
+        'multi'        = "$r/team/multi:1"
+        'two repos'    = "$r/zeta/same:1"
+        'moved tag'    = "$r/team/moving:1"
+        'imported'     = 'imported/app:1'
+        'cluster only' = "$r/team/cluster-only:1"
+    }
+    $containers = foreach ($case in $cases.Keys) {
+        $pod = 'pod-' + ($case -replace ' ', '-')
+        $verb = if ($case -eq 'imported') { 'local-container' } else { 'container' }
+        $status = Invoke-TestContainerd $Containerd $verb $cases[$case] $pod 'app'
+        [pscustomobject]@{
+            Case        = $case
+            Pod         = $pod
+            Container   = 'app'
+            Image       = $cases[$case]
+            ImageRef    = $status.ImageRef
+            StatusImage = $status.StatusImage
+        }
+    }
+
+    [pscustomobject]@{
+        Registry   = $r
+        Server     = $server
+        HostName   = [System.Net.Dns]::GetHostName().ToLowerInvariant()
+        Containers = @($containers)
+        ServerOnly = "$r/team/inventory-only:1"
+    }
+}
+
+<#
+.SYNOPSIS
+    Pod records in the shape of kubectl get pods -A -o json (a v1 List), one pod per scenario container with its real
+    CRI status (status.containerStatuses[].imageID = the container's image_ref, image = the runtime's image), plus one
+    pod whose container still waits (imageID empty).
+#>
+function ConvertTo-TestPodList {
+    param(
+        [Parameter(Mandatory)] $Scenario,
+        [string] $WaitingImage = 'registry.invalid/team/waiting:1'
+    )
+
+    $pods = foreach ($c in $Scenario.Containers) {
+        [ordered]@{
+            apiVersion = 'v1'; kind = 'Pod'
+            metadata   = [ordered]@{ name = $c.Pod; namespace = 'imgtrack'; labels = [ordered]@{ app = $c.Pod } }
+            spec       = [ordered]@{ nodeName = $Scenario.HostName; containers = @([ordered]@{ name = $c.Container; image = $c.Image }) }
+            status     = [ordered]@{
+                phase             = 'Running'
+                containerStatuses = @([ordered]@{ name = $c.Container; image = $c.StatusImage; imageID = $c.ImageRef; ready = $true; restartCount = 0 })
+            }
+        }
+    }
+    $waiting = [ordered]@{
+        apiVersion = 'v1'; kind = 'Pod'
+        metadata   = [ordered]@{ name = 'pod-waiting'; namespace = 'imgtrack' }
+        spec       = [ordered]@{ nodeName = $Scenario.HostName; containers = @([ordered]@{ name = 'app'; image = $WaitingImage }) }
+        status     = [ordered]@{
+            phase             = 'Pending'
+            containerStatuses = @([ordered]@{ name = 'app'; image = $WaitingImage; imageID = ''; ready = $false; restartCount = 0; state = [ordered]@{ waiting = [ordered]@{ reason = 'ContainerCreating' } } })
+        }
+    }
+    [ordered]@{ apiVersion = 'v1'; kind = 'List'; metadata = [ordered]@{ resourceVersion = '' }; items = @($pods) + @($waiting) } | ConvertTo-Json -Depth 10
 }
 
 <#
@@ -538,4 +667,5 @@ function Get-ReadmeBlock {
 Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
     Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
-    Get-TestFuzzSkipReason, Get-ReadmeBlock, Get-TestContainerdSkipReason, Start-TestContainerd, Invoke-TestContainerd
+    Get-TestFuzzSkipReason, Get-ReadmeBlock, Get-TestContainerdSkipReason, Start-TestContainerd, Invoke-TestContainerd,
+    New-TestClusterScenario, ConvertTo-TestPodList

@@ -121,11 +121,15 @@ public sealed class ContainerdFixture : IDisposable
     /// <summary>
     /// Runs a pod sandbox (node network namespace, no host name) and creates one container in it from
     /// <paramref name="image"/>, passing the image ID as the kubelet does; the container is not started. Returns what
-    /// <c>ContainerStatus</c> says.
+    /// <c>ContainerStatus</c> says. With <paramref name="pull"/> the image is pulled first (imagePullPolicy Always);
+    /// without, it must be present (IfNotPresent on a node that has it: an imported image).
     /// </summary>
-    public CriContainer CreateContainer(string image, string podName, string containerName)
+    public CriContainer CreateContainer(string image, string podName, string containerName, bool pull = true)
     {
-        var imageId = Images.PullImage(new PullImageRequest { Image = new ImageSpec { Image = image } }, deadline: Deadline()).ImageRef;
+        var imageId = pull
+            ? Images.PullImage(new PullImageRequest { Image = new ImageSpec { Image = image } }, deadline: Deadline()).ImageRef
+            : Images.ImageStatus(new ImageStatusRequest { Image = new ImageSpec { Image = image } }, deadline: Deadline()).Image?.Id
+                ?? throw new InvalidOperationException("containerd does not hold " + image + ".");
         var uid = Guid.NewGuid().ToString();
         var sandboxConfig = new PodSandboxConfig
         {
