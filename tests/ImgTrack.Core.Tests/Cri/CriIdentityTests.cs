@@ -17,7 +17,7 @@ public sealed class CriIdentityTests
     [Fact]
     public void Asked_by_the_second_repository_the_repo_digest_is_still_the_runtime_s_first()
     {
-        var facts = CriImageSource.Facts(Id, new[] { "127.0.0.1:5000/alpha/same:1", "127.0.0.1:5000/zeta/same:1" }, new[] { Alpha, Zeta }, 1234);
+        var facts = CriImageService.Facts(Id, new[] { "127.0.0.1:5000/alpha/same:1", "127.0.0.1:5000/zeta/same:1" }, new[] { Alpha, Zeta }, 1234);
 
         var identity = ImageIdentityBuilder.ForName("127.0.0.1:5000/zeta/same:1", ImageReference.Parse("127.0.0.1:5000/zeta/same:1"), facts, "node1", UtcTimestamp.Now, IdentitySource.Cri);
 
@@ -45,7 +45,7 @@ public sealed class CriIdentityTests
     [Fact]
     public void Without_repo_digests_the_tracking_ID_is_the_image_ID_and_what_the_CRI_does_not_give_stays_empty()
     {
-        var identity = ImageIdentityBuilder.ForImage(null, CriImageSource.Facts(Id, new[] { "imported/app:1" }, System.Array.Empty<string>(), 0), "node1", UtcTimestamp.Now, IdentitySource.Cri);
+        var identity = ImageIdentityBuilder.ForImage(null, CriImageService.Facts(Id, new[] { "imported/app:1" }, System.Array.Empty<string>(), 0), "node1", UtcTimestamp.Now, IdentitySource.Cri);
 
         Assert.Equal(Id, identity.TrackingId);
         Assert.Equal("ImageId", identity.TrackingIdSource);

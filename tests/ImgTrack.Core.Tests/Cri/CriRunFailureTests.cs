@@ -61,7 +61,7 @@ public sealed class CriRunFailureTests
     [Fact]
     public async Task A_missing_socket_is_endpoint_not_found_before_any_connection()
     {
-        var error = await Assert.ThrowsAsync<CriException>(() => CriImageSource.OpenAsync("unix:///nonexistent/imgtrack/containerd.sock", null, TimeSpan.FromSeconds(5), UtcTimestamp.Now, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CriException>(() => CriImageService.OpenAsync("unix:///nonexistent/imgtrack/containerd.sock", null, TimeSpan.FromSeconds(5), CancellationToken.None));
 
         Assert.Equal(CriFailure.RuntimeEndpointNotFound, error.Failure);
         Assert.Contains("/nonexistent/imgtrack/containerd.sock", error.Message, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class CriRunFailureTests
         using var silent = SilentListener.OnUnixSocket();
         var clock = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<CriException>(() => CriImageSource.OpenAsync(silent.Endpoint, null, TimeSpan.FromSeconds(1), UtcTimestamp.Now, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CriException>(() => CriImageService.OpenAsync(silent.Endpoint, null, TimeSpan.FromSeconds(1), CancellationToken.None));
 
         Assert.Equal(CriFailure.RuntimeTimeout, error.Failure);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "took " + clock.Elapsed);
@@ -111,6 +111,6 @@ public sealed class CriRunFailureTests
         Assert.Contains("unknown service runtime.v1.ImageService", message, StringComparison.Ordinal);
     }
 
-    private static Task<CriImageSource> Open(Func<CancellationToken, Task<Stream>> connect) =>
-        CriImageSource.OpenAsync(s_endpoint, connect, TimeSpan.FromSeconds(10), UtcTimestamp.Now, CancellationToken.None);
+    private static Task<CriImageService> Open(Func<CancellationToken, Task<Stream>> connect) =>
+        CriImageService.OpenAsync(s_endpoint, connect, TimeSpan.FromSeconds(10), CancellationToken.None);
 }

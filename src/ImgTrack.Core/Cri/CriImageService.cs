@@ -6,22 +6,20 @@ using System.Threading;
 using System.Threading.Tasks;
 using Grpc.Core;
 using Grpc.Net.Client;
-using ImgTrack.Collection;
 using ImgTrack.Cri.Protocol;
-using ImgTrack.Engine;
 using ImgTrack.Identity;
 using ImgTrack.Text;
 
 namespace ImgTrack.Cri;
 
 /// <summary>
-/// A Kubernetes node's container runtime (containerd, CRI-O) as a source of identity, asked through its CRI image
-/// service (<c>runtime.v1.ImageService</c>: <c>ImageStatus</c> per name, <c>ListImages</c> for <c>-All</c>) as the
-/// kubelet asks it. The chosen repo digest is always the runtime's first, in the runtime's order: that is the one the
-/// kubelet copies into a pod's <c>imageID</c> (containerd's <c>image_ref</c>), so <see cref="ImageIdentity.TrackingKey"/>
-/// equals the pod's. Per-image failures are outcomes; every run failure is a <see cref="CriException"/>. Thread-safe.
+/// A Kubernetes node's container runtime (containerd, CRI-O) asked through its CRI image service
+/// (<c>runtime.v1.ImageService</c>: <c>ImageStatus</c>, <c>ListImages</c>), as the kubelet asks it; answers are
+/// <see cref="ImageFacts"/> in the runtime's own order of repo digests, whose first is the image's identity (the one the
+/// kubelet copies into a pod's <c>imageID</c>). Every failure that ends a run is a <see cref="CriException"/>; an error
+/// about one image is a <see cref="CriImageException"/>. Thread-safe: calls share one HTTP/2 connection.
 /// </summary>
-public sealed class CriImageSource : IListedIdentitySource, IDisposable
+public sealed class CriImageService : IDisposable
 {
     // An image ID no runtime holds: the handshake asks for it, so that a runtime that cannot serve the image service
     // fails the run before the first input (and before Export-Csv downstream opens its file).
@@ -30,16 +28,14 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
     private readonly GrpcChannel _channel;
     private readonly ImageService.ImageServiceClient _client;
     private readonly TimeSpan _timeout;
-    private readonly UtcTimestamp _collectedAt;
 
-    private CriImageSource(CriEndpoint endpoint, GrpcChannel channel, TimeSpan timeout, string? hostName, UtcTimestamp collectedAt)
+    private CriImageService(CriEndpoint endpoint, GrpcChannel channel, TimeSpan timeout)
     {
         Endpoint = endpoint;
         _channel = channel;
         _client = new ImageService.ImageServiceClient(channel);
         _timeout = timeout;
-        HostName = hostName;
-        _collectedAt = collectedAt;
+        HostName = NodeHostName();
     }
 
     /// <summary>The endpoint in use.</summary>
@@ -55,10 +51,9 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
     /// <param name="runtimeEndpoint">The endpoint, or null for CONTAINER_RUNTIME_ENDPOINT, then the defaults.</param>
     /// <param name="workingDirectory">The folder a relative socket path is read against (PowerShell's location).</param>
     /// <param name="timeout">The time limit of every call (<c>-TimeoutSec</c>).</param>
-    /// <param name="collectedAt">One timestamp for the whole run.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <exception cref="CriException">The run cannot work; <see cref="CriException.Failure"/> says why.</exception>
-    public static Task<CriImageSource> OpenAsync(string? runtimeEndpoint, string? workingDirectory, TimeSpan timeout, UtcTimestamp collectedAt, CancellationToken cancellationToken)
+    public static Task<CriImageService> OpenAsync(string? runtimeEndpoint, string? workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!CriChannel.IsSupported)
         {
@@ -72,88 +67,60 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
             throw new CriException(CriFailure.RuntimeEndpointNotFound, MessageText.Format(CriMessages.EndpointMissing, endpoint.Address, endpoint.Source, endpoint.Path));
         }
 
-        return OpenAsync(endpoint, CriChannel.Connector(endpoint), timeout, collectedAt, cancellationToken);
+        return OpenAsync(endpoint, CriChannel.Connector(endpoint), timeout, cancellationToken);
     }
 
-    /// <summary>Opens a source whose connections <paramref name="connect"/> makes (a seam for failures a test cannot cause for real).</summary>
-    internal static async Task<CriImageSource> OpenAsync(CriEndpoint endpoint, Func<CancellationToken, Task<Stream>> connect, TimeSpan timeout, UtcTimestamp collectedAt, CancellationToken cancellationToken)
+    /// <summary>Opens a service whose connections <paramref name="connect"/> makes (a seam for failures a test cannot cause for real).</summary>
+    internal static async Task<CriImageService> OpenAsync(CriEndpoint endpoint, Func<CancellationToken, Task<Stream>> connect, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var channel = CriChannel.Create(connect);
-        var source = new CriImageSource(endpoint, channel, timeout, NodeHostName(), collectedAt);
+        var service = new CriImageService(endpoint, CriChannel.Create(connect), timeout);
         try
         {
-            await source.StatusAsync(s_probeImage, everyFailureEndsRun: true, cancellationToken).ConfigureAwait(false);
-            return source;
+            await service.StatusAsync(s_probeImage, everyFailureEndsRun: true, cancellationToken).ConfigureAwait(false);
+            return service;
         }
         catch
         {
-            source.Dispose();
+            service.Dispose();
             throw;
         }
     }
 
-    /// <inheritdoc />
-    public async Task<IdentityOutcome> ResolveAsync(ImageInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// One image, as the runtime resolves the text (a name, name@digest, an image ID or ID prefix, as crictl passes it);
+    /// null when the runtime does not hold it (the CRI answers "no image", not an error).
+    /// </summary>
+    /// <exception cref="CriImageException">The runtime answered this image with an error of its own.</exception>
+    /// <exception cref="CriException">The run cannot go on.</exception>
+    public async Task<ImageFacts?> GetImageAsync(string image, CancellationToken cancellationToken)
     {
-        if (input is null)
-        {
-            throw new ArgumentNullException(nameof(input));
-        }
-
-        if (input.Kind == ImageInputKind.Invalid)
-        {
-            throw new ArgumentException("Only valid input is resolved.", nameof(input));
-        }
-
-        Image? image;
+        Image? answer;
         try
         {
-            // The text as given: the runtime resolves names, name@digest, IDs and ID prefixes by its own rules, as crictl's.
-            image = await StatusAsync(input.Text, everyFailureEndsRun: false, cancellationToken).ConfigureAwait(false);
+            answer = await StatusAsync(image, everyFailureEndsRun: false, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
-            return IdentityOutcome.Failed(input.Text, IdentityError.ImageInspectFailed, CriFailures.Detail(e), e);
+            throw new CriImageException(CriFailures.Detail(e), e);
         }
 
-        if (image is null)
-        {
-            // The CRI answers "no image" with an empty status, not an error.
-            return IdentityOutcome.Failed(input.Text, IdentityError.ImageNotFound);
-        }
-
-        var facts = Facts(image.Id, image.RepoTags, image.RepoDigests, image.Size);
-        var identity = input.Kind == ImageInputKind.Name && !ImageIdentityCollector.FoundByIdPrefix(input, facts)
-            ? ImageIdentityBuilder.ForName(input.Text, input.Reference!, facts, HostName, _collectedAt, IdentitySource.Cri)
-            : ImageIdentityBuilder.ForImage(input.Text, facts, HostName, _collectedAt, IdentitySource.Cri);
-        return IdentityOutcome.Resolved(input.Text, identity);
+        return answer is null ? null : Facts(answer.Id, answer.RepoTags, answer.RepoDigests, answer.Size);
     }
 
     /// <summary>Every image the runtime holds, in one <c>ListImages</c> call, ordered by image ID (the runtime's own
     /// order is its map's, which changes between calls), so that two inventories of one node compare line by line.</summary>
-    public async Task<IReadOnlyList<ImageSummary>> ListAsync(CancellationToken cancellationToken)
+    /// <exception cref="CriException">The run cannot go on.</exception>
+    public async Task<IReadOnlyList<ImageFacts>> ListImagesAsync(CancellationToken cancellationToken)
     {
         var response = await CallAsync(options => _client.ListImagesAsync(new ListImagesRequest(), options), everyFailureEndsRun: true, cancellationToken).ConfigureAwait(false);
-        var images = new List<ImageSummary>(response.Images.Count);
+        var images = new List<ImageFacts>(response.Images.Count);
         foreach (var image in response.Images)
         {
-            images.Add(new ImageSummary(image.Id, ToList(image.RepoTags), ToList(image.RepoDigests), null, ToSize(image.Size) ?? 0));
+            images.Add(Facts(image.Id, image.RepoTags, image.RepoDigests, image.Size));
         }
 
         images.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return images;
-    }
-
-    /// <summary>The identity of one listed image: the list answer holds all the CRI says of an image, so no call is made.</summary>
-    public Task<IdentityOutcome> ResolveListedAsync(ImageSummary image, CancellationToken cancellationToken)
-    {
-        if (image is null)
-        {
-            throw new ArgumentNullException(nameof(image));
-        }
-
-        var facts = Facts(image.Id, image.RepoTags, image.RepoDigests, (ulong)image.Size);
-        return Task.FromResult(IdentityOutcome.Resolved(image.Id, ImageIdentityBuilder.ForImage(null, facts, HostName, _collectedAt, IdentitySource.Cri)));
     }
 
     /// <summary>Closes the connection.</summary>
@@ -164,8 +131,8 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
     /// (those stay empty); its <c>size</c> is the runtime's own figure. Repo digests stay in the runtime's order, and the
     /// first is the identity.
     /// </summary>
-    internal static ImageFacts Facts(string id, IReadOnlyList<string> repoTags, IReadOnlyList<string> repoDigests, ulong size) =>
-        new(id, repoTags, repoDigests, null, null, null, null, ToSize(size))
+    internal static ImageFacts Facts(string id, IEnumerable<string> repoTags, IEnumerable<string> repoDigests, ulong size) =>
+        new(id, new List<string>(repoTags), new List<string>(repoDigests), null, null, null, null, size == 0 ? null : size > long.MaxValue ? long.MaxValue : (long)size)
         {
             FirstRepoDigestIsIdentity = true,
         };
@@ -183,10 +150,6 @@ public sealed class CriImageSource : IListedIdentitySource, IDisposable
             return null;
         }
     }
-
-    private static long? ToSize(ulong size) => size == 0 ? null : size > long.MaxValue ? long.MaxValue : (long)size;
-
-    private static string[] ToList(IEnumerable<string> values) => new List<string>(values).ToArray();
 
     private async Task<Image?> StatusAsync(string image, bool everyFailureEndsRun, CancellationToken cancellationToken)
     {
