@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using ImgTrack.Tests;
+
+namespace ImgTrack.TestEngine;
+
+/// <summary>
+/// Starts a private test engine for the Pester suite and keeps it until standard input closes.
+/// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
+/// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N | --remove-first-inspected]</c>, or
+/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
+/// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
+/// config digest as JSON and exits).
+/// With <c>--kill-after-requests</c> or <c>--remove-first-inspected</c>, <c>ProxyHost</c> is a relay in front of the engine
+/// (<see cref="EngineRelay"/>) that kills dockerd once it has relayed N requests, or removes the image of the first image
+/// inspect request (<c>docker rmi</c>) before forwarding that request: an image deleted between the list and its inspect.
+/// Prints one JSON line: <c>{"DockerHost", "RegistryAddress", "Directory", "EnginePid", "ProxyHost", ...}</c>,
+/// or <c>{"Unavailable": reason}</c> when engine tests cannot run here (never in CI, where the fixture throws).
+/// <c>ImgTrack.TestEngine --containerd [--no-cri] [--check]</c> starts a private containerd (tests/Fixtures/Shared/Cri/ContainerdFixture.cs)
+/// beside a dockerd and registry (none with <c>--no-cri</c>, whose containerd has its CRI plugin disabled), prints
+/// <c>{"RuntimeEndpoint", "DockerHost", "RegistryAddress", "Directory", "RuntimeVersion"}</c>, then answers one JSON line
+/// per command line on standard input (a JSON array): <c>["pull", IMAGE]</c> → <c>{"ImageId"}</c>;
+/// <c>["container", IMAGE, POD, CONTAINER]</c> → the container's CRI status (<see cref="ImgTrack.Tests.Cri.CriContainer"/>), after
+/// pulling IMAGE (<c>"local-container"</c>: without pulling, for an image already there);
+/// <c>["ctr", ARGS...]</c> → <c>{"Output"}</c>; a failure → <c>{"Error"}</c>.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--push-index")
+        {
+            return PushIndex(args[1], args[2..]);
+        }
+
+        if (args.Length > 0 && args[0] == "--containerd")
+        {
+            return RunContainerd(cri: !args.Contains("--no-cri"), check: args.Contains("--check"));
+        }
+
+        var options = new DockerEngineOptions();
+        int? killAfter = null;
+        var removeFirstInspected = false;
+        var check = false;
+        var podman = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--tls": options = new DockerEngineOptions { Tls = true, HostName = options.HostName, Registry = options.Registry }; break;
+                case "--hostname": options = new DockerEngineOptions { Tls = options.Tls, HostName = args[++i], Registry = options.Registry }; break;
+                case "--no-registry": options = new DockerEngineOptions { Tls = options.Tls, HostName = options.HostName, Registry = false }; break;
+                case "--check": check = true; break;
+                case "--podman": podman = true; break;
+                case "--kill-after-requests": killAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--remove-first-inspected": removeFirstInspected = true; break;
+                default:
+                    Console.Error.WriteLine("unknown argument: " + args[i]);
+                    return 2;
+            }
+        }
+
+        if (podman)
+        {
+            return RunPodman(check);
+        }
+
+        var unavailable = EngineAvailability.WhyUnavailable();
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var engine = new PesterEngine(options);
+        var started = new Dictionary<string, object?>
+        {
+            ["DockerHost"] = engine.DockerHost,
+            ["RegistryAddress"] = options.Registry ? engine.RegistryAddress : null,
+            ["Directory"] = engine.Directory,
+            ["EnginePid"] = engine.EnginePid,
+            ["TlsDockerHost"] = options.Tls ? engine.TlsDockerHost : null,
+            ["ClientCertificateDirectory"] = options.Tls ? engine.ClientCertificateDirectory : null,
+        };
+
+        using var proxy = killAfter is { } count ? KillingRelay(engine, count)
+            : removeFirstInspected ? RemovingRelay(engine)
+            : null;
+        started["ProxyHost"] = proxy?.Endpoint;
+        Console.WriteLine(JsonSerializer.Serialize(started));
+        Console.Out.Flush();
+
+        // Keep the engine until the parent closes our standard input (or exits, which closes it too).
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
+    }
+
+    private static int PushIndex(string name, string[] platforms)
+    {
+        var layout = Directory.CreateTempSubdirectory("itlayout-");
+        try
+        {
+            var configs = OciLayout.Write(layout.FullName, platforms);
+            OciLayout.Skopeo("--insecure-policy", "copy", "--all", "--quiet", "--dest-tls-verify=false", "oci:" + layout.FullName + ":" + OciLayout.Tag, "docker://" + name);
+            Console.WriteLine(JsonSerializer.Serialize(configs));
+            return 0;
+        }
+        finally
+        {
+            layout.Delete(recursive: true);
+        }
+    }
+
+    private static int RunPodman(bool check)
+    {
+        var unavailable = PodmanAvailability.WhyUnavailable();
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var fixture = new PodmanFixture();
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["DockerHost"] = fixture.DockerHost,
+            ["RegistryAddress"] = fixture.RegistryAddress,
+            ["Directory"] = fixture.Directory,
+            ["PodmanCli"] = fixture.Cli,
+            ["ServicePid"] = fixture.ServicePid,
+        }));
+        Console.Out.Flush();
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
+    }
+
+    private static int RunContainerd(bool cri, bool check)
+    {
+        var unavailable = EngineAvailability.WhyUnavailable()
+            ?? (EngineAvailability.Required || File.Exists("/usr/bin/containerd") && File.Exists("/usr/sbin/runc") && File.Exists("/bin/busybox")
+                ? null
+                : "CRI tests need Debian's containerd, runc and busybox-static (apt-get install containerd runc busybox-static); set IMGTRACK_REQUIRE_ENGINE=1 to fail instead of skipping.");
+        if (check || unavailable is not null)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["Unavailable"] = unavailable }));
+            return 0;
+        }
+
+        using var engine = cri ? new PesterEngine(new DockerEngineOptions()) : null;
+        using var containerd = new ImgTrack.Tests.Cri.ContainerdFixture(engine, cri);
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["RuntimeEndpoint"] = containerd.RuntimeEndpoint,
+            ["DockerHost"] = engine?.DockerHost,
+            ["RegistryAddress"] = engine?.RegistryAddress,
+            ["Directory"] = containerd.Directory,
+            ["RuntimeVersion"] = cri ? containerd.Version() : null,
+        }));
+        Console.Out.Flush();
+
+        // One command per line until the parent closes our standard input.
+        while (Console.In.ReadLine() is { } line)
+        {
+            object answer;
+            try
+            {
+                var command = JsonSerializer.Deserialize<string[]>(line) ?? Array.Empty<string>();
+                answer = command switch
+                {
+                    ["pull", var image] => new Dictionary<string, string> { ["ImageId"] = containerd.PullImage(image) },
+                    ["container", var image, var pod, var container] => containerd.CreateContainer(image, pod, container),
+                    ["local-container", var image, var pod, var container] => containerd.CreateContainer(image, pod, container, pull: false),
+                    ["ctr", .. var rest] => new Dictionary<string, string> { ["Output"] = containerd.Ctr(rest) },
+                    _ => throw new ArgumentException("unknown command: " + line),
+                };
+            }
+            catch (Exception e)
+            {
+                answer = new Dictionary<string, string> { ["Error"] = e.GetType().Name + ": " + e.Message };
+            }
+
+            Console.WriteLine(JsonSerializer.Serialize(answer, answer.GetType()));
+            Console.Out.Flush();
+        }
+
+        return 0;
+    }
+
+    private sealed class PesterEngine : DockerEngineFixture
+    {
+        public PesterEngine(DockerEngineOptions options)
+            : base(options)
+        {
+        }
+    }
+
+    // SIGKILLs dockerd once the relay has forwarded `count` requests: the engine dies at a known point of the run.
+    private static EngineRelay KillingRelay(DockerEngineFixture engine, int count) =>
+        new(engine.DockerHost, Path.Combine(engine.Directory, "proxy.sock"), request =>
+        {
+            if (request.Number <= count)
+            {
+                return Task.FromResult(true);
+            }
+
+            try
+            {
+                using var process = Process.GetProcessById(engine.EnginePid);
+                process.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+
+            return Task.FromResult(false);
+        });
+
+    // Removes the image of the first inspect request before forwarding it, so the engine answers 404 for an image it
+    // has just listed.
+    private static EngineRelay RemovingRelay(DockerEngineFixture engine)
+    {
+        var removed = 0;
+        return new(engine.DockerHost, Path.Combine(engine.Directory, "proxy.sock"), request =>
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(request.Line, "^GET /(?:v[0-9.]+/)?images/(sha256:[0-9a-f]{64})/json");
+            if (match.Success && Interlocked.Exchange(ref removed, 1) == 0)
+            {
+                engine.Docker("rmi", "--force", match.Groups[1].Value);
+            }
+
+            return Task.FromResult(true);
+        });
+    }
+}
