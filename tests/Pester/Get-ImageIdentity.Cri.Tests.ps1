@@ -134,9 +134,9 @@ Describe 'Get-ImageIdentity -Cri' {
             $twoRepos.ImageRef | Should -BeLike "$($script:ctd.RegistryAddress)/alpha/same@sha256:*"
             $identity.RepoDigest | Should -Be $twoRepos.ImageRef
             $identity.Repository | Should -Be 'zeta/same'
-            @($identity.RepoDigests -split ';').Count | Should -Be 2
-            $identity.RepoTags | Should -Match 'alpha/same:1'
-            $identity.RepoTags | Should -Match 'zeta/same:1'
+            @($identity.RepoDigests.ToString() -split ';').Count | Should -Be 2
+            $identity.RepoTags.ToString() -split ';' | Should -Contain "$($script:ctd.RegistryAddress)/alpha/same:1"
+            $identity.RepoTags.ToString() -split ';' | Should -Contain "$($script:ctd.RegistryAddress)/zeta/same:1"
         }
 
         It 'Should give an imported image (no repo digest) its image ID as tracking ID' {

@@ -1,3 +1,4 @@
+using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 
@@ -13,6 +14,9 @@ public interface IIdentityRunLog
 {
     /// <summary>The engine answered its handshake.</summary>
     void EngineOpened(EngineInfo info);
+
+    /// <summary>The container runtime answered its handshake (<see cref="IdentitySourceKind.Cri"/>).</summary>
+    void RuntimeOpened(CriEndpoint endpoint, string? hostName);
 
     /// <summary>The platform registry lookups resolve names for.</summary>
     void PlatformChosen(PlatformChoice choice);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 
@@ -39,6 +40,9 @@ public sealed class IdentityRun : IDisposable
     /// <summary>What the engine said of itself in the handshake; null when the source is not an engine.</summary>
     public EngineInfo? Engine { get; private set; }
 
+    /// <summary>The container runtime's endpoint, once it answered; null when the source is not a runtime.</summary>
+    public CriEndpoint? Runtime { get; private set; }
+
     /// <summary>How many images <see cref="AddAll"/> found in the source's list (0 before, or for names).</summary>
     public int Listed => _pipeline?.Listed ?? 0;
 
@@ -50,6 +54,7 @@ public sealed class IdentityRun : IDisposable
     /// <exception cref="EngineApiTooOldException">The engine's API is older than <see cref="EngineApiVersion.Minimum"/>.</exception>
     /// <exception cref="EngineRequestException">The endpoint answered, but not as a Docker engine does.</exception>
     /// <exception cref="CredentialSpansRegistriesException">A credential was given for names in several registries.</exception>
+    /// <exception cref="CriException">The container runtime cannot be asked (<see cref="CriException.Failure"/> says why).</exception>
     public static async Task<IdentityRun> OpenAsync(IdentityRunOptions options, IIdentityRunLog log, CancellationToken cancellationToken)
     {
         var run = new IdentityRun(options ?? throw new ArgumentNullException(nameof(options)), log ?? throw new ArgumentNullException(nameof(log)), cancellationToken);
@@ -66,6 +71,9 @@ public sealed class IdentityRun : IDisposable
                     break;
                 case IdentitySourceKind.Registry:
                     await run.OpenRegistryAsync().ConfigureAwait(false);
+                    break;
+                case IdentitySourceKind.Cri:
+                    await run.OpenRuntimeAsync().ConfigureAwait(false);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(options), options.Source, "Unknown source.");
@@ -153,6 +161,14 @@ public sealed class IdentityRun : IDisposable
             collector.ResolveRepoDigestsWith(_repoDigests);
         }
 
+        StartPipeline(collector);
+    }
+
+    private async Task OpenRuntimeAsync()
+    {
+        var collector = Own(await CriIdentityCollector.OpenAsync(_options.RuntimeEndpoint, _options.WorkingDirectory, _options.RequestTimeout, _options.CollectedAt, _cancellationToken).ConfigureAwait(false));
+        Runtime = collector.Endpoint;
+        _log.RuntimeOpened(collector.Endpoint, collector.HostName);
         StartPipeline(collector);
     }
 

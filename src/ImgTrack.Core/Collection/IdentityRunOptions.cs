@@ -39,6 +39,9 @@ public sealed class IdentityRunOptions
     /// arguments), checked for one registry when the run opens.</summary>
     public IReadOnlyList<string?> KnownNames { get; set; } = Array.Empty<string?>();
 
+    /// <summary>Cri: the runtime's CRI endpoint, or null for CONTAINER_RUNTIME_ENDPOINT, then the first default that exists.</summary>
+    public string? RuntimeEndpoint { get; set; }
+
     /// <summary>Registries (host[:port]) that may be spoken to in plain HTTP when HTTPS fails.</summary>
     public IReadOnlyList<string> AllowInsecureRegistries { get; set; } = Array.Empty<string>();
 }

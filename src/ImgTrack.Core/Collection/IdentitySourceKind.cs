@@ -8,4 +8,8 @@ public enum IdentitySourceKind
 
     /// <summary>The registry each name points into: names only, the identity an engine would record after pulling.</summary>
     Registry,
+
+    /// <summary>A Kubernetes node's container runtime, through its CRI image service: names and image IDs, and every
+    /// image it holds.</summary>
+    Cri,
 }

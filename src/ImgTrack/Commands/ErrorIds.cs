@@ -58,4 +58,25 @@ internal static class ErrorIds
 
     /// <summary>The run failed: the engine's API version is older than ImgTrack needs.</summary>
     public const string EngineApiTooOld = nameof(EngineApiTooOld);
+
+    /// <summary>The run failed (-Cri): the runtime endpoint is not a unix socket or named pipe address.</summary>
+    public const string InvalidRuntimeEndpoint = nameof(InvalidRuntimeEndpoint);
+
+    /// <summary>The run failed (-Cri): the runtime's socket or pipe does not exist, or none of the defaults does.</summary>
+    public const string RuntimeEndpointNotFound = nameof(RuntimeEndpointNotFound);
+
+    /// <summary>The run failed (-Cri): this account may not open the runtime's socket or pipe.</summary>
+    public const string RuntimePermissionDenied = nameof(RuntimePermissionDenied);
+
+    /// <summary>The run failed (-Cri): the endpoint does not serve the CRI's runtime.v1 image service.</summary>
+    public const string CriNotServed = nameof(CriNotServed);
+
+    /// <summary>The run failed (-Cri): the runtime does not answer, or stopped answering.</summary>
+    public const string RuntimeUnreachable = nameof(RuntimeUnreachable);
+
+    /// <summary>The run failed (-Cri): a call to the runtime got no answer within -TimeoutSec.</summary>
+    public const string RuntimeTimeout = nameof(RuntimeTimeout);
+
+    /// <summary>The run failed (-Cri): Windows PowerShell 5.1 cannot speak gRPC to a local runtime.</summary>
+    public const string CriRequiresPowerShell7 = nameof(CriRequiresPowerShell7);
 }

@@ -14,7 +14,7 @@ using ImgTrack.Validation;
 namespace ImgTrack.Commands;
 
 /// <summary>
-/// <para type="synopsis">Tells which image a name or image ID stands for on a Docker engine, or a name in its registry (-Remote): image ID, repo digests and the tracking ID that merges with Kubernetes' imageID.</para>
+/// <para type="synopsis">Tells which image a name or image ID stands for on a Docker engine, a Kubernetes node's runtime (-Cri), or a name in its registry (-Remote): image ID, repo digests and the tracking ID that merges with Kubernetes' imageID.</para>
 /// </summary>
 /// <remarks>
 /// Inputs are inspected with bounded concurrency across the whole pipeline (a window of pending requests) and
@@ -49,6 +49,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private const string NameSet = "Name";
     private const string AllSet = "All";
     private const string RemoteSet = "Remote";
+    private const string CriSet = "Cri";
+    private const string CriAllSet = "CriAll";
 
     // Names arrive one by one, so the total is unknown: progress is drawn only for runs that last.
     private static readonly TimeSpan s_namesProgressDelay = TimeSpan.FromSeconds(1);
@@ -65,6 +67,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RemoteSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CriSet)]
     [Alias("Image", "ImageName")]
     [AllowNull]
     [AllowEmptyString]
@@ -73,10 +76,26 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>
-    /// <para type="description">Every image of the engine, one object each.</para>
+    /// <para type="description">Every image of the engine (with -Cri, of the runtime), one object each.</para>
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CriAllSet)]
     public SwitchParameter All { get; set; }
+
+    /// <summary>
+    /// <para type="description">Asks the Kubernetes node's container runtime (containerd, CRI-O) through its CRI image service instead of an engine; the repo digest is the runtime's first, the one pods report as imageID.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = CriSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CriAllSet)]
+    public SwitchParameter Cri { get; set; }
+
+    /// <summary>
+    /// <para type="description">With -Cri: the runtime's CRI endpoint (<c>unix:///run/containerd/containerd.sock</c>, <c>npipe:////./pipe/containerd-containerd</c>); by default CONTAINER_RUNTIME_ENDPOINT, then the first default endpoint that exists.</para>
+    /// </summary>
+    [Parameter(ParameterSetName = CriSet)]
+    [Parameter(ParameterSetName = CriAllSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RuntimeEndpoint { get; set; }
 
     /// <summary>
     /// <para type="description">Asks each name's registry instead of an engine: the identity the engine would record after pulling the name on -Platform. No engine is needed.</para>
@@ -118,7 +137,9 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// <summary>
     /// <para type="description">Registries (host[:port]) that may be spoken to in plain HTTP when HTTPS fails, as loopback registries may.</para>
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = NameSet)]
+    [Parameter(ParameterSetName = AllSet)]
+    [Parameter(ParameterSetName = RemoteSet)]
     [ValidateNotNullOrEmpty]
     public string[] AllowInsecureRegistry { get; set; } = Array.Empty<string>();
 
@@ -130,7 +151,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     public SwitchParameter ResolveRepoDigest { get; set; }
 
     /// <summary>
-    /// <para type="description">How many seconds each request to the engine may take before the run stops with an EngineTimeout error (1–3600; default 60).</para>
+    /// <para type="description">How many seconds each request to the engine may take before the run stops with an EngineTimeout error (with -Cri, each call to the runtime, RuntimeTimeout) (1–3600; default 60).</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -152,7 +173,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         var remote = ParameterSetName == RemoteSet;
         var options = new IdentityRunOptions
         {
-            Source = remote ? IdentitySourceKind.Registry : IdentitySourceKind.Engine,
+            Source = remote ? IdentitySourceKind.Registry : Cri ? IdentitySourceKind.Cri : IdentitySourceKind.Engine,
             CollectedAt = UtcTimestamp.Now,
             ThrottleLimit = remote && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? DefaultRemoteThrottleLimit : ThrottleLimit,
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
@@ -163,6 +184,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             Credential = Credential is null ? null : RegistryCredential.FromPassword(Credential.UserName, Credential.GetNetworkCredential().Password ?? string.Empty),
             KnownNames = MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? Name : Array.Empty<string>(),
             AllowInsecureRegistries = AllowInsecureRegistry,
+            RuntimeEndpoint = RuntimeEndpoint,
         };
 
         // Everything that can fail for the whole run fails here, before the first input and before any command after
@@ -177,6 +199,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         {
             case NameSet:
             case RemoteSet:
+            case CriSet:
                 _progress ??= new ProgressThrottle(s_namesProgressDelay);
                 foreach (var text in Items(Name))
                 {
@@ -185,6 +208,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
                 break;
             case AllSet:
+            case CriAllSet:
                 _progress ??= new ProgressThrottle(s_allProgressDelay);
                 Write(() => _run!.AddAll());
                 break;
@@ -223,7 +247,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         base.Dispose(disposing);
     }
 
-    private string Endpoint => _run?.Engine?.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
+    private string Endpoint => _run?.Runtime?.Address ?? _run?.Engine?.Endpoint ?? RuntimeEndpoint ?? DockerHost ?? EngineStrings.Unknown;
 
     // Enumerates (on the pipeline thread) the outcomes that are ready and writes each one.
     private void Write(Func<IEnumerable<IdentityOutcome>> outcomes) => Guard(() =>
@@ -240,7 +264,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         _done++;
         ReportProgress();
-        var listed = ParameterSetName == AllSet;
+        var listed = ParameterSetName is AllSet or CriAllSet;
         if (outcome.Identity is not null)
         {
             _report!.Resolved(outcome, listed, Endpoint);
@@ -255,7 +279,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         }
         else
         {
-            WriteError(IdentityErrorRecords.ForItem(outcome, listed, Endpoint));
+            WriteError(IdentityErrorRecords.ForItem(outcome, listed, Endpoint, runtime: Cri));
         }
     }
 
@@ -284,7 +308,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             _report?.Flush();
             return result;
         }
-        catch (Exception ex) when (IdentityErrorRecords.ForRun(ex, _run?.Engine?.Endpoint, DockerHost) is { } record)
+        catch (Exception ex) when (IdentityErrorRecords.ForRun(ex, _run?.Engine?.Endpoint, Cri ? RuntimeEndpoint : DockerHost) is { } record)
         {
             _report?.Flush();
             ThrowTerminatingError(record);

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using ImgTrack.Collection;
 using ImgTrack.Commands;
+using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 
@@ -9,8 +10,8 @@ namespace ImgTrack.Reporting;
 
 /// <summary>
 /// The one table from each kind of failure the core reports to the error ID and category a PowerShell error record
-/// carries. A kind is a per-input <see cref="IdentityError"/>, a registry's <see cref="RegistryError"/>, or the type of
-/// an exception that ends the run.
+/// carries. A kind is a per-input <see cref="IdentityError"/>, a registry's <see cref="RegistryError"/>, the type of
+/// an exception that ends the run, or, for a container runtime, the <see cref="CriFailure"/> of its <see cref="CriException"/>.
 /// </summary>
 /// <remarks>
 /// To add a failure: give it a kind in the core, its ID in <see cref="ErrorIds"/> (IDs are a public contract: add,
@@ -49,6 +50,15 @@ internal static class ErrorTable
         // The handshake's and the list's errors, and answers that are not the engine API from any request: the
         // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
         new(typeof(EngineRequestException), ErrorIds.EngineProtocolError, ErrorCategory.ProtocolError),
+
+        // The run, -Cri: a CriException, by its failure.
+        new(CriFailure.InvalidRuntimeEndpoint, ErrorIds.InvalidRuntimeEndpoint, ErrorCategory.InvalidArgument),
+        new(CriFailure.RuntimeEndpointNotFound, ErrorIds.RuntimeEndpointNotFound, ErrorCategory.ObjectNotFound),
+        new(CriFailure.RuntimePermissionDenied, ErrorIds.RuntimePermissionDenied, ErrorCategory.PermissionDenied),
+        new(CriFailure.CriNotServed, ErrorIds.CriNotServed, ErrorCategory.NotImplemented),
+        new(CriFailure.RuntimeUnreachable, ErrorIds.RuntimeUnreachable, ErrorCategory.ConnectionError),
+        new(CriFailure.RuntimeTimeout, ErrorIds.RuntimeTimeout, ErrorCategory.OperationTimeout),
+        new(CriFailure.CriRequiresPowerShell7, ErrorIds.CriRequiresPowerShell7, ErrorCategory.NotImplemented),
     };
 
     /// <summary>The row of a per-input error.</summary>
@@ -60,6 +70,11 @@ internal static class ErrorTable
     /// <summary>The row of a run-ending exception; null when the exception is none the table knows (a bug: let it surface).</summary>
     public static Row? ForRunFailure(Exception exception)
     {
+        if (exception is CriException cri)
+        {
+            return Find(cri.Failure);
+        }
+
         foreach (var row in s_rows)
         {
             if (row.Kind is Type type && type.IsInstanceOfType(exception))
@@ -94,7 +109,7 @@ internal static class ErrorTable
             Category = category;
         }
 
-        /// <summary>An <see cref="IdentityError"/>, a <see cref="RegistryError"/> or an exception type.</summary>
+        /// <summary>An <see cref="IdentityError"/>, a <see cref="RegistryError"/>, a <see cref="CriFailure"/> or an exception type.</summary>
         public object Kind { get; }
 
         /// <summary>The stable error ID.</summary>

@@ -19,8 +19,9 @@ internal static class IdentityErrorRecords
     /// <param name="outcome">A failed outcome.</param>
     /// <param name="listed">True when the input came from the engine's own list (<c>-All</c>): a missing image then
     /// vanished during the run (docker rmi or a prune), and the message says so.</param>
-    /// <param name="endpoint">The engine endpoint, for messages.</param>
-    public static ErrorRecord ForItem(IdentityOutcome outcome, bool listed, string endpoint)
+    /// <param name="endpoint">The engine's (or runtime's) endpoint, for messages.</param>
+    /// <param name="runtime">True when a container runtime answered (<c>-Cri</c>), not an engine.</param>
+    public static ErrorRecord ForItem(IdentityOutcome outcome, bool listed, string endpoint, bool runtime = false)
     {
         var error = outcome.Error ?? throw new ArgumentException("The outcome did not fail.", nameof(outcome));
         var row = error == IdentityError.RegistryFailed ? ErrorTable.For((outcome.Exception as RegistryException)?.Error) : ErrorTable.For(error);
@@ -32,7 +33,7 @@ internal static class IdentityErrorRecords
             case IdentityError.ImageNotFound:
                 // Listed, then removed before its inspect: an item failure like any other, so an inventory that lacks
                 // an image it listed says so; nothing is lost silently.
-                var notFound = Format(listed ? EngineStrings.ImageVanished : EngineStrings.ImageNotFound, input, endpoint);
+                var notFound = Format(runtime ? EngineStrings.RuntimeImageNotFound : listed ? EngineStrings.ImageVanished : EngineStrings.ImageNotFound, input, endpoint);
                 return row.Record(new ItemNotFoundException(notFound), input, notFound);
             case IdentityError.RemoteNameRequired:
                 var nameRequired = Format(RegistryStrings.RemoteNameRequired, input);
@@ -41,7 +42,7 @@ internal static class IdentityErrorRecords
                 return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, Format(RegistryStrings.RegistryItemFailed, input, outcome.Detail));
             default:
                 // The engine's own error about this image (ImageInspectFailed, and any engine error without a message of its own).
-                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, Format(EngineStrings.ImageInspectFailed, input, endpoint, outcome.Detail));
+                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, Format(runtime ? EngineStrings.RuntimeImageFailed : EngineStrings.ImageInspectFailed, input, endpoint, outcome.Detail));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using ImgTrack.Collection;
+using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 using ImgTrack.Resources;
@@ -50,6 +51,10 @@ internal sealed class IdentityRunReport : IIdentityRunLog
             (line.Warning ? _writeWarning : _writeVerbose)(line.Text);
         }
     }
+
+    /// <inheritdoc />
+    public void RuntimeOpened(CriEndpoint endpoint, string? hostName) =>
+        Verbose(Format(EngineStrings.RuntimeVerbose, endpoint.Address, endpoint.Source, hostName ?? EngineStrings.Unknown));
 
     /// <inheritdoc />
     public void EngineOpened(EngineInfo info)
@@ -100,8 +105,9 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     {
         var identity = outcome.Identity!;
 
-        // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content.
-        if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale)
+        // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content. A
+        // runtime's image without a repo digest needs no warning: its pods report that same image ID.
+        if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale && identity.Source != nameof(IdentitySource.Cri))
         {
             if (listed)
             {

@@ -98,6 +98,8 @@ public sealed class IdentityRunTests
 
         public void EngineOpened(EngineInfo info) => Lines.Add("engine " + info.Endpoint);
 
+        public void RuntimeOpened(ImgTrack.Cri.CriEndpoint endpoint, string? hostName) => Lines.Add("runtime " + endpoint.Address);
+
         public void PlatformChosen(PlatformChoice choice) => Lines.Add((choice.Given ? "platform given " : "platform chosen ") + choice.Platform);
 
         public void CredentialScoped(string registry, string? userName) => Lines.Add("credential " + registry + " " + userName);
