@@ -23,14 +23,14 @@ AfterAll {
 
 Describe 'Get-ImageIdentity' {
     Context 'Syntax' {
-        It 'Should have the Name, All and Remote parameter sets with Name as the default' {
+        It 'Should have the Name, All, Remote, Cri and CriAll parameter sets with Name as the default' {
             $command = Get-Command -Name Get-ImageIdentity
             $command.DefaultParameterSet | Should -Be 'Name'
-            @($command.ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Name', 'Remote')
+            @($command.ParameterSets.Name | Sort-Object) | Should -Be @('All', 'Cri', 'CriAll', 'Name', 'Remote')
             $command.OutputType.Name | Should -Contain 'ImgTrack.ImageIdentity'
         }
 
-        It 'Should bind -Name by value and by the property names Name, Image and ImageName in the <_> set' -ForEach 'Name', 'Remote' {
+        It 'Should bind -Name by value and by the property names Name, Image and ImageName in the <_> set' -ForEach 'Name', 'Remote', 'Cri' {
             $parameter = (Get-Command -Name Get-ImageIdentity).Parameters['Name']
             $parameter.Aliases | Should -Be @('Image', 'ImageName')
             $set = $_

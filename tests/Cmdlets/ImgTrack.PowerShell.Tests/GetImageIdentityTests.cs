@@ -15,7 +15,7 @@ public sealed class GetImageIdentityTests
     private const string NoEngine = "unix:///tmp/imgtrack-no-engine-here.sock";
 
     [Fact]
-    public void Syntax_has_Name_All_and_Remote_sets_with_DockerHost_for_the_engine_sets_only()
+    public void Syntax_has_Name_All_Remote_Cri_and_CriAll_sets_with_DockerHost_for_the_engine_sets_only()
     {
         using var session = new PowerShellSession();
 
@@ -28,7 +28,7 @@ public sealed class GetImageIdentityTests
             $p = $c.Parameters['Name'].ParameterSets['Name']; '{0},{1},{2}' -f $p.Position, $p.ValueFromPipeline, $p.ValueFromPipelineByPropertyName").ThrowIfErrors();
 
         Assert.Equal(
-            new object[] { "Name", "Name:Name,DockerHost,ThrottleLimit Remote:Name,Remote,ThrottleLimit All:All,DockerHost,ThrottleLimit", "ImgTrack.ImageIdentity", "Image,ImageName", "0,True,True" },
+            new object[] { "Name", "Name:Name,DockerHost,ThrottleLimit Remote:Name,Remote,ThrottleLimit Cri:Name,ThrottleLimit All:All,DockerHost,ThrottleLimit CriAll:All,ThrottleLimit", "ImgTrack.ImageIdentity", "Image,ImageName", "0,True,True" },
             result.BaseObjects.ToArray());
     }
 
