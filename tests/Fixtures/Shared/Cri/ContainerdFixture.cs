@@ -22,7 +22,7 @@ namespace ImgTrack.Tests.Cri;
 public sealed record CriContainer(string PodSandboxId, string ContainerId, string Image, string ImageRef, string StatusImage, string ImageId);
 
 /// <summary>
-/// A private containerd (Debian's containerd 1.6 with runc) with its CRI plugin, per DESIGN.md's verified recipe: native
+/// A private containerd (Debian's containerd 1.6 with runc) with its CRI plugin, as verified on Debian's containerd 1.6.20: native
 /// snapshotter, its own root, state and sockets in a short folder under /tmp, a FROM-scratch pause image (busybox-static's
 /// binary, pushed to the given registry) as sandbox_image, no CNI: pod sandboxes share the node's network namespace and
 /// have no host name of their own. Images enter it only as the kubelet's do, through the CRI's <c>PullImage</c> (or with
