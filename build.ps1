@@ -9,12 +9,13 @@
       Build    Runs 'dotnet build ImgTrack.sln -c <Configuration>', which stages the module into out/ImgTrack
                (help that Docs staged in out/ImgTrack/en-US is kept).
       Docs     Turns the PlatyPS 0.14 markdown in docs/en-US into out/ImgTrack/en-US/ImgTrack.dll-Help.xml
-               (cmdlet help) and about_ImgTrack.help.txt. Without platyPS 0.14 it warns and generates nothing.
+               (cmdlet help) and about_ImgTrack.help.txt. Without platyPS 0.14 it fails, saying how to install it.
       Test     Runs every layer: 'dotnet test ImgTrack.sln' (xUnit: core, hosted cmdlets, real engines), then the Pester
                suite in a fresh pwsh against out/ImgTrack (Pester pinned and restored from NuGet, isolated
                PSModulePath). The last line sums both layers: 'Total: N passed, N failed, N skipped'.
-      Package  Runs Docs (platyPS 0.14 required unless -SkipHelp), then packs out/ImgTrack into
-               out/ImgTrack.<version>.nupkg with Compress-PSResource (PSResourceGet 1.1 or later).
+      Package  Builds Release into out/package/ImgTrack, generates its help there (platyPS 0.14 required unless
+               -SkipHelp), then packs it into out/ImgTrack.<version>.nupkg with Compress-PSResource (PSResourceGet 1.1
+               or later).
       Run      Builds the module, then in a fresh pwsh imports out/ImgTrack and shows 'Get-ImageIdentity -All' for the
                engine DOCKER_HOST (or the Docker context, or the platform default) names. With no engine: what is
                missing and how to fix it, what works without one, and exit code 1.
@@ -33,11 +34,11 @@
     The tasks to run (default: Build).
 
 .PARAMETER Configuration
-    The .NET build configuration (default: Debug).
+    The .NET build configuration (default: Debug). Package always builds Release.
 
 .PARAMETER SkipHelp
-    Lets Package run without platyPS: it does not run Docs and packs out/ImgTrack as it is, so the package holds
-    whatever help an earlier Docs run left in out/ImgTrack/en-US (none unless Docs ran before).
+    For tests: lets Package run without platyPS. The package then has no help at all (Get-Help shows only each
+    cmdlet's syntax), and Package says so.
 
 .PARAMETER Target
     The Fuzz targets: reference (ImageReference.Parse), tracking-key (TrackingKey.Create) or All (default: both), one
@@ -50,10 +51,15 @@
     ./build.ps1 -Task Clean, Build, Test
 
 .EXAMPLE
-    ./build.ps1 -Task Build, Docs, Package -Configuration Release
+    ./build.ps1 -Task Package
+
+    out/ImgTrack.<version>.nupkg: a Release build with its help. Needs platyPS 0.14 first:
+    Install-PSResource -Name platyPS -Version 0.14.2 -Scope CurrentUser.
 
 .EXAMPLE
-    ./build.ps1 -Task Build, Package -SkipHelp
+    ./build.ps1 -Task Package -SkipHelp
+
+    For tests: a package without help, where platyPS is not installed.
 
 .EXAMPLE
     ./build.ps1 -Task Fuzz -Target All -Seconds 3600

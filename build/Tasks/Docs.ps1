@@ -13,12 +13,13 @@ function Find-PlatyPS {
 $PlatyPSInstallHint = "Install-PSResource -Name platyPS -Version 0.14.2 -Scope CurrentUser, or Install-Module -Name platyPS -RequiredVersion 0.14.2 -Scope CurrentUser"
 
 # Docs: PlatyPS 0.14 markdown in docs/en-US to out/ImgTrack/en-US: ImgTrack.dll-Help.xml (the cmdlets' help, from
-# the <Verb>-<Noun>.md files) and about_ImgTrack.help.txt (from about_ImgTrack.md).
+# the <Verb>-<Noun>.md files) and about_ImgTrack.help.txt (from about_ImgTrack.md). Without platyPS 0.14 the task
+# fails: a build that goes on without help would stage, and could ship, a module whose Get-Help shows only syntax.
 function Invoke-Docs {
     Assert-StagedModule
-    $helpDir = Join-Path $ModuleDir 'en-US'
     $platyPS = Find-PlatyPS
     if ($null -eq $platyPS) {
+        $helpDir = Join-Path $ModuleDir 'en-US'
         $left = if (Test-Path -LiteralPath $helpDir) {
             "the help already in $helpDir was left as it is and may be out of date"
         }
@@ -26,22 +27,32 @@ function Invoke-Docs {
             'the staged module has no help: Get-Help shows only the syntax of each cmdlet, and about_ImgTrack does not exist'
         }
 
-        Write-Warning "platyPS 0.14 was not found in PSModulePath, so no help was generated; $left. To generate help, install platyPS: $PlatyPSInstallHint."
-        return
+        throw "Docs stopped: platyPS 0.14 was not found in PSModulePath, so no help was generated; $left. Install platyPS, then run Docs again: $PlatyPSInstallHint."
     }
 
+    New-ModuleHelp -PlatyPS $platyPS -ModuleFolder $ModuleDir
+}
+
+# Writes the help of the module staged in $ModuleFolder into its en-US folder with platyPS's New-ExternalHelp.
+function New-ModuleHelp {
+    param(
+        [Parameter(Mandatory)] [psmoduleinfo] $PlatyPS,
+        [Parameter(Mandatory)] [string] $ModuleFolder
+    )
+
     # New-ExternalHelp only adds and overwrites: clear the folder so a renamed or removed topic does not linger.
+    $helpDir = Join-Path $ModuleFolder 'en-US'
     if (Test-Path -LiteralPath $helpDir) {
         Remove-Item -LiteralPath $helpDir -Recurse -Force
     }
 
-    Import-Module $platyPS -ErrorAction Stop
+    Import-Module $PlatyPS -ErrorAction Stop
     $null = New-ExternalHelp -Path (Join-Path $RepoRoot 'docs/en-US') -OutputPath $helpDir -Force
     foreach ($file in 'ImgTrack.dll-Help.xml', 'about_ImgTrack.help.txt') {
         if (-not (Test-Path -LiteralPath (Join-Path $helpDir $file))) {
-            throw "platyPS $($platyPS.Version) did not write $file into $helpDir."
+            throw "platyPS $($PlatyPS.Version) did not write $file into $helpDir."
         }
     }
 
-    Write-Host "Help (platyPS $($platyPS.Version)): $((Get-ChildItem -LiteralPath $helpDir -File).Name -join ', ') in $helpDir"
+    Write-Host "Help (platyPS $($PlatyPS.Version)): $((Get-ChildItem -LiteralPath $helpDir -File).Name -join ', ') in $helpDir"
 }

@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# The build as a user runs it (issue 7, "Help that ships, a package that installs"): the staging target keeps
-# help, build.ps1 -Task Package writes a package that installs and runs, and the help platyPS builds is complete.
+# The build as a user runs it: the staging target keeps help, Docs fails without platyPS, build.ps1 -Task Package
+# writes a Release package that installs and runs (with no help under -SkipHelp, and says so), and the help platyPS
+# builds is complete.
 # Every child process gets a throwaway profile (see Invoke-IsolatedPwsh): nothing here touches the user's
 # PowerShell or PSResourceGet settings.
 
@@ -125,6 +126,28 @@ Describe 'StageModule target' {
     }
 }
 
+Describe 'build.ps1 -Task Docs' {
+    Context 'Without platyPS' {
+        BeforeAll {
+            # PSModulePath is cut down to PowerShell's own modules, so no platyPS installed on this machine is found.
+            $command = "$script:isolatedModulePath; " +
+                "if (Get-Module -ListAvailable -Name platyPS) { 'platyPS is in PowerShell''s own module folder'; exit 3 }; " +
+                "& $(ConvertTo-Literal (Join-Path $script:repoRoot 'build.ps1')) -Task Docs"
+            $script:docs = Invoke-IsolatedPwsh -Command $command -Root (Join-Path $TestDrive 'docs-no-platyps')
+        }
+
+        It 'Should fail with exit code 1, so a build cannot go on without help' {
+            $script:docs.ExitCode | Should -Be 1 -Because ($script:docs.Output + $script:docs.Error)
+        }
+
+        It 'Should say that platyPS 0.14 is missing and how to install it' {
+            $text = ($script:docs.Output + $script:docs.Error) -replace '\s+', ' '
+            $text | Should -Match 'Docs stopped: platyPS 0\.14 was not found'
+            $text | Should -Match ([regex]::Escape('Install-PSResource -Name platyPS -Version 0.14.2'))
+        }
+    }
+}
+
 Describe 'build.ps1 -Task Package' {
     BeforeAll {
         $script:buildScript = Join-Path $script:repoRoot 'build.ps1'
@@ -154,6 +177,15 @@ Describe 'build.ps1 -Task Package' {
 
     Context 'With -SkipHelp' {
         BeforeAll {
+            # Help an earlier Docs run left in the staged module must not reach a package said to have none: where
+            # out/ImgTrack has no help, a stand-in is planted for this context and removed after it.
+            $script:stagedHelp = Join-Path $script:stagedModule 'en-US'
+            $script:plantedHelp = -not (Test-Path -LiteralPath $script:stagedHelp)
+            if ($script:plantedHelp) {
+                $null = New-Item -ItemType Directory -Path $script:stagedHelp
+                Set-Content -LiteralPath (Join-Path $script:stagedHelp 'ImgTrack.dll-Help.xml') -Value '<helpItems schema="maml" />'
+            }
+
             $root = Join-Path $TestDrive 'package'
             $script:build = Invoke-IsolatedPwsh -Root $root -Command "& $(ConvertTo-Literal $script:buildScript) -Task Package -SkipHelp"
 
@@ -188,7 +220,15 @@ Describe 'build.ps1 -Task Package' {
                     '(Get-Command -Module ImgTrack).Count'
                     '(ConvertTo-ImageReference -Name nginx).Reference'
                     "'localhost:5000/team/app:1.0', 'Not Valid' | Test-ImageReference"
+                    # A Debug build disables the JIT optimizer; a Release build does not.
+                    '[bool]@((Get-Module -Name ImgTrack).ImplementingAssembly.GetCustomAttributes([System.Diagnostics.DebuggableAttribute], $false) | Where-Object IsJITOptimizerDisabled)'
                 ) -join [Environment]::NewLine)
+        }
+
+        AfterAll {
+            if ($script:plantedHelp) {
+                Remove-Item -LiteralPath $script:stagedHelp -Recurse -Force
+            }
         }
 
         It 'Should write out/ImgTrack.<version>.nupkg and say so' {
@@ -197,8 +237,20 @@ Describe 'build.ps1 -Task Package' {
             $script:build.Output | Should -Match ([regex]::Escape("Package: $script:package"))
         }
 
-        It 'Should warn that Docs did not run' {
-            ($script:build.Output + $script:build.Error) -replace '\s+', ' ' | Should -Match '-SkipHelp: Docs did not run'
+        It 'Should warn that Docs did not run and that the package has no help' {
+            $text = ($script:build.Output + $script:build.Error) -replace '\s+', ' '
+            $text | Should -Match '-SkipHelp: Docs did not run'
+            $text | Should -Match 'this package has no help'
+        }
+
+        It 'Should pack no help, even where the staged module holds some' {
+            $script:install.ExitCode | Should -Be 0 -Because ($script:install.Output + $script:install.Error)
+            Join-Path $script:saved "ImgTrack/$script:version/en-US" | Should -Not -Exist
+        }
+
+        It 'Should pack a Release build' {
+            $script:run.ExitCode | Should -Be 0 -Because ($script:run.Output + $script:run.Error)
+            @($script:run.Output -split '\r?\n' | Where-Object { $_ })[5] | Should -Be 'False' -Because 'a Release build leaves the JIT optimizer on'
         }
 
         It 'Should install with Save-PSResource from a local folder repository' {
