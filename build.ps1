@@ -12,7 +12,8 @@
                (cmdlet help) and about_ImgTrack.help.txt. Without platyPS 0.14 it fails, saying how to install it.
       Test     Runs every layer: 'dotnet test ImgTrack.sln' (xUnit: core, hosted cmdlets, real engines), then the Pester
                suite in a fresh pwsh against out/ImgTrack (Pester pinned and restored from NuGet, isolated
-               PSModulePath). The last line sums both layers: 'Total: N passed, N failed, N skipped'.
+               PSModulePath), then the .NET Framework layer where tests/NetFramework exists. The last line sums the
+               layers: 'Total: N passed, N failed, N skipped'.
       Package  Builds Release into out/package/ImgTrack, generates its help there (platyPS 0.14 required unless
                -SkipHelp), then packs it into out/ImgTrack.<version>.nupkg with Compress-PSResource (PSResourceGet 1.1
                or later).

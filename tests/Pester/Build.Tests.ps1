@@ -275,6 +275,90 @@ Describe 'build.ps1 -Task Package' {
     }
 }
 
+Describe 'build.ps1 -Task Test: the .NET Framework layer hook' {
+    # The Test task's functions, loaded as build.ps1 loads them, over a scratch repository root.
+    BeforeAll {
+        $RepoRoot = Join-Path $TestDrive 'repo'
+        $null = New-Item -ItemType Directory -Path $RepoRoot -Force
+        . (Join-Path $script:repoRoot 'build/Common.ps1')
+        . (Join-Path $script:repoRoot 'build/Tasks/Test.ps1')
+
+        # A stand-in for the layer's runner: a pwsh that writes $Report (if any) and exits with $ExitCode.
+        function New-LayerCommand([string] $Report, [string] $Xml, [int] $ExitCode) {
+            $write = if ($Xml) { "Set-Content -LiteralPath $(ConvertTo-Literal $Report) -Value $(ConvertTo-Literal $Xml); " } else { '' }
+            @{
+                FilePath     = $script:pwsh
+                ArgumentList = @('-NoProfile', '-NonInteractive', '-Command', "$write'runner output'; exit $ExitCode")
+                ReportPath   = $Report
+            }
+        }
+
+        $script:layerFolder = Join-Path $RepoRoot 'tests/NetFramework'
+        $null = New-Item -ItemType Directory -Path $script:layerFolder -Force
+    }
+
+    It 'Should do nothing and add no layer without tests/NetFramework' {
+        $marker = Join-Path $TestDrive 'ran.txt'
+        $command = New-LayerCommand -Report $marker -Xml '<assemblies />' -ExitCode 0
+        Invoke-NetFrameworkLayer -Folder (Join-Path $TestDrive 'absent') -Command $command | Should -BeNullOrEmpty
+        $marker | Should -Not -Exist
+    }
+
+    It 'Should read passed, failed plus errors, and skipped from the xUnit report, and fold them into the Total line' {
+        $report = Join-Path $TestDrive 'netfx.xml'
+        $xml = '<assemblies><assembly name="a" total="5" passed="3" failed="1" skipped="1" errors="0" />' +
+            '<assembly name="b" total="2" passed="2" failed="0" skipped="0" errors="1" /></assemblies>'
+        $counts = Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -Xml $xml -ExitCode 1) 6>$null
+        $counts.Passed | Should -Be 5
+        $counts.Failed | Should -Be 2
+        $counts.Skipped | Should -Be 1
+        $counts.ExitCode | Should -Be 1
+
+        $layers = [ordered]@{
+            xUnit        = [pscustomobject]@{ Passed = 10; Failed = 0; Skipped = 2; ExitCode = 0 }
+            Pester       = [pscustomobject]@{ Passed = 4; Failed = 0; Skipped = 1; ExitCode = 0 }
+            NetFramework = $counts
+        }
+        $output = @(Write-TestSummary -Layers $layers 6>&1)
+        $lines = @($output | Where-Object { $_ -isnot [bool] } | ForEach-Object { "$_" })
+        $lines | Should -Contain 'NetFramework: 5 passed, 2 failed, 1 skipped'
+        $lines[-1] | Should -Be 'Total: 19 passed, 2 failed, 4 skipped'
+        @($output | Where-Object { $_ -is [bool] }) | Should -Be @($false)
+    }
+
+    It 'Should count a run that wrote no report, or a report without a test, as a failure' {
+        $report = Join-Path $TestDrive 'none.xml'
+        (Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -ExitCode 0) 6>$null).Failed | Should -Be 1
+        (Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -Xml '<assemblies />' -ExitCode 0) 6>$null).Failed | Should -Be 1
+    }
+
+    It 'Should fail when tests/NetFramework exists and no command runs it' {
+        { Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command $null } | Should -Throw '*names no command to run it*'
+    }
+
+    It 'Should end the Test task with the Total line over the three layers, and fail it when one failed' {
+        $report = Join-Path $TestDrive 'task.xml'
+        $xml = '<assemblies><assembly name="a" total="3" passed="2" failed="1" skipped="0" errors="0" /></assemblies>'
+        $script:layerCommand = New-LayerCommand -Report $report -Xml $xml -ExitCode 1
+        Mock Invoke-XunitLayer { [pscustomobject]@{ Passed = 7; Failed = 0; Skipped = 1; ExitCode = 0 } }
+        Mock Invoke-PesterLayer { [pscustomobject]@{ Passed = 5; Failed = 0; Skipped = 2; ExitCode = 0 } }
+        Mock Get-NetFrameworkLayerCommand { $script:layerCommand }
+        $RepoRoot = Join-Path $TestDrive 'repo'
+
+        $lines = [System.Collections.Generic.List[string]]::new()
+        { Invoke-Test 6>&1 | ForEach-Object { $lines.Add("$_") } } | Should -Throw '*NetFramework exit code 1*'
+        $lines[-1] | Should -Be 'Total: 14 passed, 1 failed, 3 skipped'
+    }
+
+    It 'Should pass a run where every layer passed' {
+        $layers = [ordered]@{
+            xUnit  = [pscustomobject]@{ Passed = 1; Failed = 0; Skipped = 0; ExitCode = 0 }
+            Pester = [pscustomobject]@{ Passed = 1; Failed = 0; Skipped = 0; ExitCode = 0 }
+        }
+        Write-TestSummary -Layers $layers 6>$null | Should -BeTrue
+    }
+}
+
 Describe 'Help built by platyPS 0.14' {
     BeforeAll {
         $script:platyPS = Get-Module -ListAvailable -Name platyPS |
