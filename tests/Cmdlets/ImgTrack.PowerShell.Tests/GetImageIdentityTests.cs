@@ -216,6 +216,60 @@ public sealed class GetImageIdentityTests
     }
 
     [Fact]
+    public void Every_kind_of_failure_the_core_reports_has_its_error_ID_and_category_in_the_error_table()
+    {
+        using var session = new PowerShellSession();
+
+        // Every value of the core's error kinds goes through the module's one table: a kind without a row fails here.
+        var result = session.Invoke(@"
+            $asm = [ImgTrack.Commands.GetImageIdentityCommand].Assembly
+            $records = $asm.GetType('ImgTrack.Reporting.IdentityErrorRecords')
+            $forItem = $records.GetMethod('ForItem')
+            $forRun = $records.GetMethod('ForRun')
+            function Show($record) { $record.FullyQualifiedErrorId + '/' + $record.CategoryInfo.Category }
+            foreach ($e in [enum]::GetValues([ImgTrack.Collection.IdentityError])) {
+                if ($e -eq 'RegistryFailed') {
+                    foreach ($r in [enum]::GetValues([ImgTrack.Registry.RegistryError])) {
+                        $o = [ImgTrack.Collection.IdentityOutcome]::Failed('x:1', $e, 'detail', [ImgTrack.Registry.RegistryException]::new($r, 'registry.example', 'detail'))
+                        ""$r="" + (Show $forItem.Invoke($null, @($o, $false, 'ep')))
+                    }
+                } else {
+                    $o = [ImgTrack.Collection.IdentityOutcome]::Failed('x:1', $e, 'detail', $null)
+                    ""$e="" + (Show $forItem.Invoke($null, @($o, $false, 'ep')))
+                }
+            }
+            foreach ($x in [ImgTrack.Engine.EngineConfigurationException]::new('m'), [ImgTrack.Engine.EngineTimeoutException]::new('m'),
+                    [ImgTrack.Engine.EngineUnreachableException]::new('m'), [ImgTrack.Engine.EngineApiTooOldException]::new('m'),
+                    [ImgTrack.Engine.EngineProtocolException]::new('m'), [ImgTrack.Collection.CredentialSpansRegistriesException]::new([string[]]('a', 'b'))) {
+                $x.GetType().Name + '=' + (Show $forRun.Invoke($null, @($x, 'ep', $null)))
+            }
+            $null -eq $forRun.Invoke($null, @([InvalidOperationException]::new('a bug'), 'ep', $null))").ThrowIfErrors();
+
+        Assert.Equal(
+            new object[]
+            {
+                "InvalidImageReference=InvalidImageReference/InvalidArgument",
+                "ImageNotFound=ImageNotFound/ObjectNotFound",
+                "ImageInspectFailed=ImageInspectFailed/ReadError",
+                "RemoteNameRequired=RemoteNameRequired/InvalidArgument",
+                "ManifestNotFound=ManifestNotFound/ObjectNotFound",
+                "RegistryUnauthorized=RegistryUnauthorized/PermissionDenied",
+                "PlatformNotFound=PlatformNotFound/ObjectNotFound",
+                "DigestMismatch=DigestMismatch/SecurityError",
+                "UnsupportedManifest=UnsupportedManifest/InvalidData",
+                "RegistryUnavailable=RegistryUnavailable/ConnectionError",
+                "EngineConfigurationException=InvalidEngineConfiguration/InvalidArgument",
+                "EngineTimeoutException=EngineTimeout/OperationTimeout",
+                "EngineUnreachableException=EngineUnreachable/ConnectionError",
+                "EngineApiTooOldException=EngineApiTooOld/NotImplemented",
+                "EngineProtocolException=EngineProtocolError/ProtocolError",
+                "CredentialSpansRegistriesException=CredentialSpansRegistries/InvalidArgument",
+                true,
+            },
+            result.BaseObjects.ToArray());
+    }
+
+    [Fact]
     public void Remote_answers_image_IDs_and_invalid_names_with_item_errors_in_place_without_an_engine_or_a_request()
     {
         using var session = new PowerShellSession();

@@ -111,9 +111,24 @@ public sealed class HelpDocTests
     [MemberData(nameof(Cmdlets))]
     public void Every_error_ID_the_cmdlet_can_write_is_named_in_its_help(string cmdlet)
     {
-        // Error IDs are declared once, in Commands/ErrorIds.cs; a cmdlet names those it writes as ErrorIds.<Id>.
+        // Error IDs are declared once, in Commands/ErrorIds.cs; a cmdlet names those it writes as ErrorIds.<Id>, in its
+        // own file or in the Reporting/ classes it writes through (the error table), found by their names.
         var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "ImgTrack", "Commands", cmdlet.Replace("-", string.Empty, StringComparison.Ordinal) + "Command.cs"));
-        var ids = Regex.Matches(source, @"\bErrorIds\.(?<id>\w+)").Select(m => m.Groups["id"].Value).Distinct().ToList();
+        var reporting = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "src", "ImgTrack", "Reporting"), "*.cs")
+            .ToDictionary(f => Path.GetFileNameWithoutExtension(f), File.ReadAllText, StringComparer.Ordinal);
+        var read = new List<string> { source };
+        for (var i = 0; i < read.Count; i++)
+        {
+            foreach (var (name, text) in reporting)
+            {
+                if (!read.Contains(text) && Regex.IsMatch(read[i], @"\b" + name + @"\b"))
+                {
+                    read.Add(text);
+                }
+            }
+        }
+
+        var ids = read.SelectMany(text => Regex.Matches(text, @"\bErrorIds\.(?<id>\w+)")).Select(m => m.Groups["id"].Value).Distinct().ToList();
         var doc = Doc(cmdlet);
 
         Assert.True(cmdlet != "Get-ImageIdentity" || ids.Count >= 6, "expected at least six error IDs in " + cmdlet + ": " + string.Join(", ", ids));
@@ -348,7 +363,7 @@ public sealed class HelpDocTests
         var position = attributes.Select(a => a.Position).Distinct().Single();
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Type"] = TypeName(parameter.ParameterType),
+            ["Type"] = DocumentedTypeName(parameter),
             ["Parameter Sets"] = sets.ContainsKey(ParameterAttribute.AllParameterSets) || sets.Count == allSets
                 ? "(All)"
                 : string.Join(", ", sets.Keys.OrderBy(k => k, StringComparer.Ordinal)),
@@ -359,6 +374,13 @@ public sealed class HelpDocTests
             ["Accept wildcard characters"] = "False",
         };
     }
+
+    // A parameter whose text the module's own transformation parses at binding (-Platform) is documented as the String
+    // a user passes, so the help's syntax reads `-Platform <String>`, not the holder type the parse produces.
+    private static string DocumentedTypeName(ParameterMetadata parameter) =>
+        parameter.Attributes.Any(a => a is ArgumentTransformationAttribute && a.GetType().Namespace?.StartsWith("ImgTrack", StringComparison.Ordinal) == true)
+            ? "String"
+            : TypeName(parameter.ParameterType);
 
     private static string TypeName(Type type) => type.IsArray ? TypeName(type.GetElementType()!) + "[]" : type.Name;
 }
