@@ -13,6 +13,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Oci;
 
 namespace ImgTrack.Registry;
 
@@ -116,7 +117,7 @@ public sealed class RemoteImageResolver : IDisposable
         var top = await GetManifestAsync(state, repository, name.Digest ?? name.Tag ?? "latest", name.Digest, null, context).ConfigureAwait(false);
         if (top.IsIndex)
         {
-            var chosen = Choose(top, platform);
+            var chosen = top.EntryFor(platform);
             if (chosen is null)
             {
                 throw new RegistryException(
@@ -125,7 +126,7 @@ public sealed class RemoteImageResolver : IDisposable
                     Format(RegistryMessages.PlatformNotInIndex, top.Digest, name.Original, platform, Listed(top)));
             }
 
-            if (RegistryMediaTypes.IsIndex(chosen.MediaType))
+            if (MediaTypes.IsIndex(chosen.MediaType))
             {
                 throw new RegistryException(
                     RegistryError.UnsupportedManifest,
@@ -187,37 +188,6 @@ public sealed class RemoteImageResolver : IDisposable
         {
             state.Probe.Dispose();
         }
-    }
-
-    /// <summary>The index entry a pull for <paramref name="platform"/> takes: the best of containerd's order, first
-    /// in index order among equals; with a Windows <c>os.version</c>, an entry of the same build before one without.</summary>
-    internal static Descriptor? Choose(ManifestDocument index, Platform platform)
-    {
-        foreach (var wanted in platform.PullOrder())
-        {
-            Descriptor? unversioned = null;
-            foreach (var entry in index.Manifests)
-            {
-                if (entry.Platform is null || !wanted.Matches(entry.Platform))
-                {
-                    continue;
-                }
-
-                if (wanted.OsVersion is null || entry.Platform.OsVersion is not null)
-                {
-                    return entry;
-                }
-
-                unversioned ??= entry;
-            }
-
-            if (unversioned is not null)
-            {
-                return unversioned;
-            }
-        }
-
-        return null;
     }
 
     private static string Listed(ManifestDocument index)
@@ -293,7 +263,7 @@ public sealed class RemoteImageResolver : IDisposable
     private async Task<object> FetchManifestAsync(RegistryState state, string repository, string reference, string? expectedDigest, long? expectedSize, NameContext context)
     {
         var registry = state.Endpoint.Registry;
-        var answer = await GetAsync(state, repository, "manifests/" + reference, reference, RegistryMediaTypes.Accepted, MaxManifestBytes, blob: false, context).ConfigureAwait(false);
+        var answer = await GetAsync(state, repository, "manifests/" + reference, reference, MediaTypes.Accepted, MaxManifestBytes, blob: false, context).ConfigureAwait(false);
         var body = answer.Body;
         var computed = ContentDigest.Sha256(body);
 

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using ImgTrack.Collection;
 using ImgTrack.Completion;
 using ImgTrack.Engine;
+using ImgTrack.Oci;
 using ImgTrack.Progress;
 using ImgTrack.Registry;
 using ImgTrack.Resources;
@@ -447,7 +448,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         if (Platform is not null)
         {
-            var given = Registry.Platform.Parse(Platform);
+            var given = Oci.Platform.Parse(Platform);
             WriteVerbose(Format(RegistryStrings.PlatformGivenVerbose, given));
             return given;
         }

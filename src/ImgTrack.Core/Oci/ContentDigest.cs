@@ -2,7 +2,7 @@ using System;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ImgTrack.Registry;
+namespace ImgTrack.Oci;
 
 /// <summary>OCI content digests (<c>algorithm:hex</c>): what a registry's bytes must hash to.</summary>
 internal static class ContentDigest
