@@ -39,9 +39,10 @@ internal static class ServerText
         @"eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}(?:\.[A-Za-z0-9_\-]*)?",
         RegexOptions.CultureInvariant, s_matchTimeout);
 
-    // A long run of base64 or base64url with both cases and a digit: the shape of a token, never of a digest (lower hex).
-    private static readonly Regex s_tokenShaped = new(
-        @"(?<![A-Za-z0-9+/_\-])(?=[A-Za-z0-9+/_\-]*[a-z])(?=[A-Za-z0-9+/_\-]*[A-Z])(?=[A-Za-z0-9+/_\-]*[0-9])[A-Za-z0-9+/_\-]{32,}=*",
+    // A long run of base64 or base64url (with both cases and a digit, checked in TokenShaped): the shape of a token,
+    // never of a digest (lower-case hex).
+    private static readonly Regex s_longRun = new(
+        @"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{32,}=*",
         RegexOptions.CultureInvariant, s_matchTimeout);
 
     /// <summary>
@@ -56,21 +57,36 @@ internal static class ServerText
             return string.Empty;
         }
 
-        // Redact the whole text before cutting it, so a cut never leaves half a secret that no rule recognizes.
-        var safe = Redact(text!);
-        var clean = new StringBuilder(Math.Min(safe.Length, MaxQuoted + 1));
-        foreach (var c in safe)
+        // Redact before the final cut, so a cut never leaves half a secret that no rule recognizes; only a bounded
+        // head is looked at (four times what is kept), so a huge answer costs no more than a small one.
+        var head = text!.Length > MaxQuoted * 4 ? text.Substring(0, MaxQuoted * 4) : text;
+        var clean = new StringBuilder(head.Length);
+        foreach (var c in Redact(head))
         {
-            if (clean.Length > MaxQuoted)
-            {
-                break;
-            }
-
             clean.Append(char.IsControl(c) ? ' ' : c);
         }
 
         var quoted = clean.ToString().Trim();
-        return quoted.Length > MaxQuoted ? quoted.Substring(0, MaxQuoted).TrimEnd() + "…" : quoted;
+        var cut = head.Length < text.Length || quoted.Length > MaxQuoted;
+        if (quoted.Length > MaxQuoted)
+        {
+            quoted = quoted.Substring(0, MaxQuoted).TrimEnd();
+        }
+
+        return cut ? quoted + "…" : quoted;
+    }
+
+    private static bool TokenShaped(string run)
+    {
+        bool upper = false, lower = false, digit = false;
+        foreach (var c in run)
+        {
+            upper |= c is >= 'A' and <= 'Z';
+            lower |= c is >= 'a' and <= 'z';
+            digit |= c is >= '0' and <= '9';
+        }
+
+        return upper && lower && digit;
     }
 
     /// <summary><paramref name="text"/> with every credential-shaped part replaced by <see cref="Redacted"/>.</summary>
@@ -82,7 +98,7 @@ internal static class ServerText
             result = s_schemeValue.Replace(result, m => m.Groups["value"].Value == Redacted ? m.Value : m.Groups["name"].Value + m.Groups["sep"].Value + Redacted);
             result = s_secretPair.Replace(result, m => m.Groups["value"].Value.StartsWith(Redacted, StringComparison.Ordinal) ? m.Value : m.Groups["name"].Value + m.Groups["sep"].Value + Redacted);
             result = s_jwt.Replace(result, Redacted);
-            return s_tokenShaped.Replace(result, Redacted);
+            return s_longRun.Replace(result, m => TokenShaped(m.Value) ? Redacted : m.Value);
         }
         catch (RegexMatchTimeoutException)
         {

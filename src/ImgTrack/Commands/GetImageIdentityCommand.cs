@@ -513,7 +513,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
         var source = credentials switch
         {
-            DockerConfigCredentialProvider config => config.ConfigFilePath,
+            DockerConfigCredentialProvider config => config.Description,
             null => RegistryStrings.CredentialSourceNone,
             _ => "-" + nameof(Credential),
         };
