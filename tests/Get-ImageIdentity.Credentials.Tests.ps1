@@ -27,10 +27,12 @@ BeforeAll {
     function New-DockerConfig([string] $CredsStore) {
         $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('imgtrack-pester-cfg-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $folder
+        $script:configs += $folder
         if ($CredsStore) { Set-Content -Path (Join-Path $folder 'config.json') -Value ('{"credsStore":"' + $CredsStore + '"}') }
         $folder
     }
 
+    $script:configs = @()
     $script:helpers = Join-Path ([System.IO.Path]::GetTempPath()) ('imgtrack-pester-helpers-' + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $script:helpers
     $scripts = @{
@@ -65,6 +67,7 @@ AfterAll {
     if ($script:listener) { $script:listener.Stop() }
     if ($script:registryJob) { $script:registryJob | Remove-Job -Force }
     if ($script:helpers) { Remove-Item -Recurse -Force $script:helpers -ErrorAction SilentlyContinue }
+    foreach ($folder in $script:configs) { Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue }
     Remove-Module -Name ImgTrack -Force -ErrorAction SilentlyContinue
 }
 
