@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Cri;
 using ImgTrack.Engine;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;
