@@ -65,6 +65,27 @@ Describe 'Get-ImageIdentity -Cri' {
                 Should -Throw -ErrorId "InvalidRuntimeEndpoint$script:errorSuffix"
         }
 
+        It 'Should end the run with RuntimeTimeout when the runtime does not answer within -TimeoutSec' -Skip:($IsWindows) {
+            # A socket that takes connections and never answers: a hung runtime.
+            $path = "/tmp/itsil-$([guid]::NewGuid().ToString('N').Substring(0, 8)).sock"
+            $socket = [System.Net.Sockets.Socket]::new('Unix', 'Stream', 'Unspecified')
+            try {
+                $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($path))
+                $socket.Listen(4)
+                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                $err = $null
+                try { Get-ImageIdentity -Cri -RuntimeEndpoint "unix://$path" -Name nginx -TimeoutSec 1; throw 'no error' } catch { $err = $_ }
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+                $err.FullyQualifiedErrorId | Should -Be "RuntimeTimeout$script:errorSuffix"
+                $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+                $err.Exception.Message | Should -Match '-TimeoutSec'
+            }
+            finally {
+                $socket.Dispose()
+                Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue
+            }
+        }
+
         It 'Should leave the file of an Export-Csv downstream untouched when the runtime is missing' {
             $path = Join-Path $TestDrive 'node.csv'
             Set-Content -LiteralPath $path -Value 'yesterday' -NoNewline
