@@ -231,17 +231,20 @@ public sealed class GetImageIdentityTests
                 if ($e -eq 'RegistryFailed') {
                     foreach ($r in [enum]::GetValues([ImgTrack.Registry.RegistryError])) {
                         $o = [ImgTrack.Collection.IdentityOutcome]::Failed('x:1', $e, 'detail', [ImgTrack.Registry.RegistryException]::new($r, 'registry.example', 'detail'))
-                        ""$r="" + (Show $forItem.Invoke($null, @($o, $false, 'ep')))
+                        ""$r="" + (Show $forItem.Invoke($null, @($o, $false, 'ep', $false)))
                     }
                 } else {
                     $o = [ImgTrack.Collection.IdentityOutcome]::Failed('x:1', $e, 'detail', $null)
-                    ""$e="" + (Show $forItem.Invoke($null, @($o, $false, 'ep')))
+                    ""$e="" + (Show $forItem.Invoke($null, @($o, $false, 'ep', $false)))
                 }
             }
             foreach ($x in [ImgTrack.Engine.EngineConfigurationException]::new('m'), [ImgTrack.Engine.EngineTimeoutException]::new('m'),
                     [ImgTrack.Engine.EngineUnreachableException]::new('m'), [ImgTrack.Engine.EngineApiTooOldException]::new('m'),
                     [ImgTrack.Engine.EngineProtocolException]::new('m'), [ImgTrack.Collection.CredentialSpansRegistriesException]::new([string[]]('a', 'b'))) {
                 $x.GetType().Name + '=' + (Show $forRun.Invoke($null, @($x, 'ep', $null)))
+            }
+            foreach ($f in [enum]::GetValues([ImgTrack.Cri.CriFailure])) {
+                ""Cri.$f="" + (Show $forRun.Invoke($null, @([ImgTrack.Cri.CriException]::new($f, 'm', $null), 'ep', $null)))
             }
             $null -eq $forRun.Invoke($null, @([InvalidOperationException]::new('a bug'), 'ep', $null))").ThrowIfErrors();
 
@@ -264,6 +267,13 @@ public sealed class GetImageIdentityTests
                 "EngineApiTooOldException=EngineApiTooOld/NotImplemented",
                 "EngineProtocolException=EngineProtocolError/ProtocolError",
                 "CredentialSpansRegistriesException=CredentialSpansRegistries/InvalidArgument",
+                "Cri.InvalidRuntimeEndpoint=InvalidRuntimeEndpoint/InvalidArgument",
+                "Cri.RuntimeEndpointNotFound=RuntimeEndpointNotFound/ObjectNotFound",
+                "Cri.RuntimePermissionDenied=RuntimePermissionDenied/PermissionDenied",
+                "Cri.CriNotServed=CriNotServed/NotImplemented",
+                "Cri.RuntimeUnreachable=RuntimeUnreachable/ConnectionError",
+                "Cri.RuntimeTimeout=RuntimeTimeout/OperationTimeout",
+                "Cri.CriRequiresPowerShell7=CriRequiresPowerShell7/NotImplemented",
                 true,
             },
             result.BaseObjects.ToArray());
