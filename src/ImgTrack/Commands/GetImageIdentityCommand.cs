@@ -29,7 +29,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 {
     /// <summary>The default number of concurrent engine requests.</summary>
     /// <remarks>
-    /// Chosen with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
+    /// Chosen with tests/Benchmarks/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
     /// -All took 251 ms at 8, 272 at 4, 213 at 16 and 653 at 1, where the engine's own floor (a plain client, 4
     /// keep-alive connections) took 179 ms and the docker CLI's single <c>docker image inspect $(docker images -q)</c>
     /// 516 ms; 8 and 16 trade places between runs. Connections are kept alive and reused on PowerShell 7.4+
