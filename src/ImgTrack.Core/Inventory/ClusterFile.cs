@@ -242,7 +242,7 @@ public static class ClusterFile
         private void ReadPod(JsonElement pod, List<ClusterItem<JsonElement>> items)
         {
             var first = items.Count;
-            _pods.ReadOne(pod, items);
+            _pods.Read(pod, items);
             for (var i = first; i < items.Count; i++)
             {
                 if (items[i].Container is null)

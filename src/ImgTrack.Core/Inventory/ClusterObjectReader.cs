@@ -31,11 +31,15 @@ public sealed class ClusterObjectReader<T>
         _access = access ?? throw new ArgumentNullException(nameof(access));
     }
 
-    /// <summary>The containers of one cluster object (a List, a pod or a row), or one error item in place of an object
-    /// that is none of them.</summary>
-    public IEnumerable<ClusterItem<T>> Read(T node)
+    /// <summary>Adds the containers of one cluster object (a List, a pod or a row) to <paramref name="items"/>, or one
+    /// error item in place of an object that is none of them.</summary>
+    public void Read(T node, List<ClusterItem<T>> items)
     {
-        var items = new List<ClusterItem<T>>();
+        if (items is null)
+        {
+            throw new ArgumentNullException(nameof(items));
+        }
+
         if (_access.TryGetMember(node, "items", out var list) && _access.TryGetItems(list, out var pods))
         {
             foreach (var pod in pods)
@@ -47,18 +51,10 @@ public sealed class ClusterObjectReader<T>
         {
             ReadOne(node, items);
         }
-
-        return items;
     }
 
-    /// <summary>Adds the containers of one pod or row to <paramref name="items"/> (or the error item in its place).</summary>
-    public void ReadOne(T node, List<ClusterItem<T>> items)
+    private void ReadOne(T node, List<ClusterItem<T>> items)
     {
-        if (items is null)
-        {
-            throw new ArgumentNullException(nameof(items));
-        }
-
         if (_access.TryGetMember(node, "imageID", out var imageId))
         {
             items.Add(new ClusterItem<T>(node, Row(node, imageId), null));
