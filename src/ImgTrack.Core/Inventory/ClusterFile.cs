@@ -183,7 +183,7 @@ public static class ClusterFile
                         }
 
                         var name = reader.GetString() ?? string.Empty;
-                        if (!reader.Read() || !IsWhole(reader))
+                        if (!reader.Read())
                         {
                             reader = checkpoint;
                             return Progress.NeedMore;
@@ -191,8 +191,14 @@ public static class ClusterFile
 
                         if (reader.TokenType == JsonTokenType.StartArray && string.Equals(name, "items", StringComparison.Ordinal))
                         {
+                            // The one value never held whole: its pods are read one by one.
                             _phase = Phase.Items;
                             _sawItems = true;
+                        }
+                        else if (!IsWhole(reader))
+                        {
+                            reader = checkpoint;
+                            return Progress.NeedMore;
                         }
                         else
                         {

@@ -22,8 +22,8 @@ public sealed class InventoryComparer
 {
     private static readonly ValueList s_empty = ValueList.Empty;
 
-    private readonly List<Entry> _entries = new();
-    private readonly List<Group> _groups = new();
+    private readonly List<InventoryEntry> _entries = new();
+    private readonly List<InventoryGroup> _groups = new();
     private readonly Dictionary<string, int> _groupByKey = new(StringComparer.Ordinal);
     private readonly KeyIndex _byTrackingKey = new();
     private readonly KeyIndex _byRepoDigest = new();
@@ -31,8 +31,8 @@ public sealed class InventoryComparer
     private readonly KeyIndex _byImageId = new();
     private readonly KeyIndex _byNameTag = new();
     private readonly Dictionary<string, string?> _keyOfImageId = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _nameTagOfImage = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Match> _matchByKey = new(StringComparer.Ordinal);
+    private readonly InventoryText _text = new();
+    private readonly Dictionary<string, InventoryMatch> _matchByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ValueList> _staleByKeyAndTag = new(StringComparer.Ordinal);
     private bool _comparing;
 
@@ -72,13 +72,13 @@ public sealed class InventoryComparer
         }
 
         string? key = null;
-        if (image.TrackingKey is not null && !TrackingKey.TryCreate(image.TrackingKey, out key, out var keyError))
+        if (image.TrackingKey is not null && !_text.TryNormalize(image.TrackingKey, out key, out var keyError))
         {
             return MessageText.Format(InventoryMessages.InventoryValueInvalid, nameof(image.TrackingKey), keyError);
         }
 
         string? imageId = null;
-        if (image.ImageId is not null && !TrackingKey.TryCreate(image.ImageId, out imageId, out var idError))
+        if (image.ImageId is not null && !_text.TryNormalize(image.ImageId, out imageId, out var idError))
         {
             return MessageText.Format(InventoryMessages.InventoryValueInvalid, nameof(image.ImageId), idError);
         }
@@ -91,7 +91,7 @@ public sealed class InventoryComparer
         var repoDigests = new string[image.RepoDigests.Count];
         for (var i = 0; i < repoDigests.Length; i++)
         {
-            if (!TrackingKey.TryCreate(image.RepoDigests[i], out var repoDigest, out var digestError))
+            if (!_text.TryNormalize(image.RepoDigests[i], out var repoDigest, out var digestError))
             {
                 return MessageText.Format(InventoryMessages.InventoryValueInvalid, nameof(image.RepoDigests), digestError);
             }
@@ -101,7 +101,7 @@ public sealed class InventoryComparer
 
         var number = _entries.Count;
         var group = GroupOf(image.ComputerName, imageId ?? key!);
-        _entries.Add(new Entry(image, key, group));
+        _entries.Add(new InventoryEntry(image, group));
         _groups[group].Entries.Add(number);
 
         var configId = string.IsNullOrEmpty(image.ImageIdKind) || string.Equals(image.ImageIdKind, nameof(ImgTrack.ImageIdKind.Config), StringComparison.OrdinalIgnoreCase);
@@ -142,14 +142,14 @@ public sealed class InventoryComparer
 
         foreach (var tag in image.RepoTags)
         {
-            _byNameTag.Add(NameTag(tag), number);
+            _byNameTag.Add(_text.NameTag(tag), number);
         }
 
         // The name the server was asked for (a -Remote identity lists no tags); a repeat of a tag costs nothing, since
         // stale servers are collected as a set.
         if (image.Reference is not null)
         {
-            _byNameTag.Add(NameTag(image.Reference), number);
+            _byNameTag.Add(_text.NameTag(image.Reference), number);
         }
 
         return null;
@@ -247,7 +247,7 @@ public sealed class InventoryComparer
         }
     }
 
-    private Match MatchOf(string key)
+    private InventoryMatch MatchOf(string key)
     {
         if (_matchByKey.TryGetValue(key, out var known))
         {
@@ -285,26 +285,21 @@ public sealed class InventoryComparer
         }
 
         seen.TrimExcess();
-        var match = new Match(by, seen, new ValueList(computers), new ValueList(names), new ValueList(keys));
+        var match = new InventoryMatch(by, seen, new ValueList(computers), new ValueList(names), new ValueList(keys));
         _matchByKey[key] = match;
         return match;
     }
 
     // Servers whose images under the pod spec's name:tag are none of the matched ones. A spec pinned by digest has no
     // tag that could have moved.
-    private ValueList StaleOf(string key, Match match, string? specImage)
+    private ValueList StaleOf(string key, InventoryMatch match, string? specImage)
     {
         if (specImage is null)
         {
             return s_empty;
         }
 
-        if (!_nameTagOfImage.TryGetValue(specImage, out var nameTag))
-        {
-            nameTag = ImageReference.TryParse(specImage, out var reference) && reference.Digest is null ? NameTag(reference) : null;
-            _nameTagOfImage[specImage] = nameTag;
-        }
-
+        var nameTag = _text.NameTag(specImage);
         if (nameTag is null)
         {
             return s_empty;
@@ -354,21 +349,16 @@ public sealed class InventoryComparer
 
     private int GroupOf(string? computerName, string id)
     {
-        var groupKey = (computerName ?? string.Empty).ToUpperInvariant() + "\n" + id;
+        var groupKey = _text.Upper(computerName ?? string.Empty) + "\n" + id;
         if (!_groupByKey.TryGetValue(groupKey, out var group))
         {
             group = _groups.Count;
-            _groups.Add(new Group(computerName));
+            _groups.Add(new InventoryGroup(computerName));
             _groupByKey.Add(groupKey, group);
         }
 
         return group;
     }
-
-    private static string? NameTag(string text) =>
-        ImageReference.TryParse(text, out var reference) && reference.Digest is null ? NameTag(reference) : null;
-
-    private static string NameTag(ImageReference reference) => reference.FullName + ":" + reference.Tag;
 
     private static bool IsRepoDigest(string key) => key.IndexOf('@') > 0;
 
@@ -380,54 +370,5 @@ public sealed class InventoryComparer
         {
             values.Add(value);
         }
-    }
-
-    private sealed class Entry
-    {
-        public Entry(InventoryImage image, string? key, int group)
-        {
-            Image = image;
-            Key = key;
-            Group = group;
-        }
-
-        public InventoryImage Image { get; }
-
-        public string? Key { get; }
-
-        public int Group { get; }
-    }
-
-    private sealed class Group
-    {
-        public Group(string? computerName) => ComputerName = computerName;
-
-        public string? ComputerName { get; }
-
-        public List<int> Entries { get; } = new(1);
-
-        public bool Runs { get; set; }
-    }
-
-    private sealed class Match
-    {
-        public Match(ImageInventoryMatch? by, HashSet<int> images, ValueList computerNames, ValueList names, ValueList keys)
-        {
-            By = by;
-            Images = images;
-            ComputerNames = computerNames;
-            Names = names;
-            Keys = keys;
-        }
-
-        public ImageInventoryMatch? By { get; }
-
-        public HashSet<int> Images { get; }
-
-        public ValueList ComputerNames { get; }
-
-        public ValueList Names { get; }
-
-        public ValueList Keys { get; }
     }
 }
