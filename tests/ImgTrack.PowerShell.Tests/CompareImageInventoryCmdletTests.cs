@@ -142,9 +142,13 @@ $identity = [ImgTrack.ImageIdentity]::new('other/app2:v2', [ImgTrack.ImageRefere
             var missing = Run(string.Empty, "$identity | Compare-ImageInventory -ClusterPath '" + Path.Combine(folder.FullName, "none.json") + "'");
             var invalid = Run(string.Empty, "$identity | Compare-ImageInventory -ClusterPath '" + broken + "'");
 
-            Assert.Equal("ClusterFileUnreadable,ImgTrack.Commands.CompareImageInventoryCommand", missing.TerminatingError?.FullyQualifiedErrorId);
-            Assert.Equal("InvalidClusterFile,ImgTrack.Commands.CompareImageInventoryCommand", invalid.TerminatingError?.FullyQualifiedErrorId);
-            Assert.Contains("is not the JSON that kubectl get pods -A -o json writes", invalid.TerminatingError!.ToString(), StringComparison.Ordinal);
+            // In a script a cmdlet's terminating error ends its statement and lands in the error stream.
+            var missingError = missing.TerminatingError ?? Assert.Single(missing.Errors);
+            var invalidError = invalid.TerminatingError ?? Assert.Single(invalid.Errors);
+            Assert.Equal("ClusterFileUnreadable,ImgTrack.Commands.CompareImageInventoryCommand", missingError.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ReadError, missingError.CategoryInfo.Category);
+            Assert.Equal("InvalidClusterFile,ImgTrack.Commands.CompareImageInventoryCommand", invalidError.FullyQualifiedErrorId);
+            Assert.Contains("is not the JSON that kubectl get pods -A -o json writes", invalidError.ToString(), StringComparison.Ordinal);
         }
         finally
         {

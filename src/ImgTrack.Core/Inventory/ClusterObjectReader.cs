@@ -7,18 +7,18 @@ namespace ImgTrack.Inventory;
 /// <summary>
 /// Turns cluster objects into containers: a <c>kubectl get pods -o json</c> List (its <c>items</c>), a single pod, or
 /// any row with an <c>imageID</c> member (another inventory tool's export). A pod gives one container per entry of
-/// <c>spec.containers</c>, <c>spec.initContainers</c> and <c>spec.ephemeralContainers</c>, paired by name with its entry
+/// <c>spec.initContainers</c>, <c>spec.containers</c> and <c>spec.ephemeralContainers</c>, paired by name with its entry
 /// in the matching <c>status</c> list; a container without a status (the pod is not started yet) waits, as one whose
 /// status has an empty <c>imageID</c>. Only the members named here are read: labels and annotations are never touched.
 /// </summary>
 /// <typeparam name="T">The node type of the object tree.</typeparam>
 public sealed class ClusterObjectReader<T>
 {
-    // spec list, status list: the three kinds of container a pod runs.
+    // spec list, status list: the three kinds of container a pod runs, init containers first, as they run first.
     private static readonly string[][] s_containerLists =
     {
-        new[] { "containers", "containerStatuses" },
         new[] { "initContainers", "initContainerStatuses" },
+        new[] { "containers", "containerStatuses" },
         new[] { "ephemeralContainers", "ephemeralContainerStatuses" },
     };
 

@@ -39,10 +39,10 @@ public sealed class ClusterFileTests
     {
         var containers = Read(List(Pod("web-1"))).Select(i => i.Container!).ToList();
 
-        Assert.Equal(new[] { "web", "sidecar", "migrate", "debugger" }, containers.Select(c => c.Container));
+        Assert.Equal(new[] { "migrate", "web", "sidecar", "debugger" }, containers.Select(c => c.Container));
         Assert.All(containers, c => Assert.Equal(("shop", "web-1", "node-7"), (c.Namespace, c.Pod, c.Node)));
-        Assert.Equal(new[] { "team/web:1.0", "team/sidecar:2", "team/migrate:3", "busybox:1.36" }, containers.Select(c => c.Image));
-        Assert.Equal(new[] { "docker.io/team/web@" + s_digest, string.Empty, s_config, string.Empty }, containers.Select(c => c.ImageId));
+        Assert.Equal(new[] { "team/migrate:3", "team/web:1.0", "team/sidecar:2", "busybox:1.36" }, containers.Select(c => c.Image));
+        Assert.Equal(new[] { s_config, "docker.io/team/web@" + s_digest, string.Empty, string.Empty }, containers.Select(c => c.ImageId));
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class ClusterFileTests
             var inventory = new[] { InventoryComparerTests.Pulled("srv1", "team/web:1.0", s_config, "team/web@" + s_digest) };
             var rows = InventoryComparer.Run(inventory, ClusterFile.Read(path).Select(i => i.Container!)).Select(r => r.Row!).ToList();
 
-            Assert.Equal(new[] { "Matched", "Pending", "Matched", "Pending" }, rows.Select(r => r.Status));
-            Assert.Equal(new[] { "TrackingKey", null, "ImageId", null }, rows.Select(r => r.MatchedBy));
+            Assert.Equal(new[] { "Matched", "Matched", "Pending", "Pending" }, rows.Select(r => r.Status));
+            Assert.Equal(new[] { "ImageId", "TrackingKey", null, null }, rows.Select(r => r.MatchedBy));
         }
         finally
         {
