@@ -37,7 +37,7 @@ $identity = [ImgTrack.ImageIdentity]::new('other/app2:v2', [ImgTrack.ImageRefere
   ""spec"":{""nodeName"":""node-2"",""containers"":[{""name"":""job"",""image"":""other/app2:v2""}]},
   ""status"":{""containerStatuses"":[{""name"":""job"",""image"":""other/app2:v2"",""imageID"":""docker.io/other/app2@" + Moved + @"""}]}}]}";
 
-    private static readonly string[] s_expected = { "shop/web-1/init:Pending:", "shop/web-1/web:Matched:RepoDigest:srv1", "shop/job-1/job:TagMoved::" };
+    private static readonly string[] s_expected = { "shop/web-1/init:Pending::", "shop/web-1/web:Matched:RepoDigest:srv1", "shop/job-1/job:TagMoved::" };
 
     private static string Prop(PSObject o, string name) => o.Properties[name]?.Value?.ToString() ?? string.Empty;
 
