@@ -53,11 +53,12 @@ Describe 'Compare-ImageInventory' {
         }
 
         It 'Should write one row per container, then the images no container runs' {
-            $script:rows.Status | Should -Be @('Matched', 'Pending', 'ClusterOnly', 'InventoryOnly')
-            $script:rows[0].MatchedBy | Should -Be 'RepoDigest'
-            @($script:rows[0].ComputerName) | Should -Be @('srv1', 'srv3')
-            @($script:rows[0].StaleComputerName) | Should -Be @('srv2')
-            $script:rows[0].PodImage | Should -Be 'team/app:2.0'
+            $script:rows.Status | Should -Be @('Pending', 'Matched', 'ClusterOnly', 'InventoryOnly')
+            $script:rows[1].MatchedBy | Should -Be 'RepoDigest'
+            @($script:rows[1].ComputerName) | Should -Be @('srv1', 'srv3')
+            @($script:rows[1].StaleComputerName) | Should -Be @('srv2')
+            $script:rows[1].PodImage | Should -Be 'team/app:2.0'
+            $script:rows[0].Container | Should -Be 'wait-for-database'
             @($script:rows[3].ComputerName) | Should -Be @('srv2')
         }
 
@@ -67,16 +68,16 @@ Describe 'Compare-ImageInventory' {
             $header = (Get-Content -LiteralPath $path -TotalCount 1) -replace '"', ''
             $header -split ',' | Should -Be $script:columns
             $back = @(Import-Csv -LiteralPath $path)
-            $back[0].Status | Should -Be 'Matched'
-            $back[0].MatchedBy | Should -Be 'RepoDigest'
-            $back[0].ComputerName | Should -Be 'srv1;srv3'
-            $back[0].TrackingKey | Should -Be "docker.io/team/app@$script:manifest"
-            $back[1].PodImageId | Should -Be ''
+            $back[1].Status | Should -Be 'Matched'
+            $back[1].MatchedBy | Should -Be 'RepoDigest'
+            $back[1].ComputerName | Should -Be 'srv1;srv3'
+            $back[1].TrackingKey | Should -Be "docker.io/team/app@$script:manifest"
+            $back[0].PodImageId | Should -Be ''
             Get-Content -LiteralPath $path -Raw | Should -Not -Match 'System\.|ValueList'
         }
 
         It 'Should write Status and MatchedBy as names and the server lists as arrays in a plain ConvertTo-Json' {
-            $json = $script:rows[0] | ConvertTo-Json | ConvertFrom-Json
+            $json = $script:rows[1] | ConvertTo-Json | ConvertFrom-Json
             $json.Status | Should -Be 'Matched'
             $json.MatchedBy | Should -Be 'RepoDigest'
             $json.ComputerName | Should -Be @('srv1', 'srv3')
@@ -89,7 +90,8 @@ Describe 'Compare-ImageInventory' {
             $lines = @(($script:rows | Out-String -Width $_) -split '\r?\n' | Where-Object { $_.Trim() })
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 79 }
             $lines[0] -split '\s+' | Where-Object { $_ } | Should -Be @('Status', 'MatchedBy', 'Container', 'Image', 'Servers')
-            $lines[2] | Should -Match '^Matched\s+RepoDigest\s+shop/web-…-x2x7q/web\s+team/app:2.0\s+srv1 \+1$'
+            $lines[2] | Should -Match '^Pending\s+shop/web-…r-database\s+busybox:1.36\s*$'
+            $lines[3] | Should -Match '^Matched\s+RepoDigest\s+shop/web-…-x2x7q/web\s+team/app:2.0\s+srv1 \+1$'
             $lines[4] | Should -Match '^ClusterOnly\s+batch/report/report\s+team/report:1\s*$'
             $lines[5] | Should -Match '^InventoryOnly\s+team/app:2.0\s+srv2$'
         }
