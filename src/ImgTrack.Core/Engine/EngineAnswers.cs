@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Docker.DotNet.Models;
 using ImgTrack.Identity;
-using RegistryMediaTypes = ImgTrack.Registry.RegistryMediaTypes;
+using RegistryMediaTypes = ImgTrack.Oci.MediaTypes;
 
 namespace ImgTrack.Engine;
 
