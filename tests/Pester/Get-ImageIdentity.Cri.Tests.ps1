@@ -198,6 +198,72 @@ Describe 'Get-ImageIdentity -Cri' {
             (Get-Content -Raw -LiteralPath $path) | Should -Not -Match 'System\.String\[\]'
         }
 
+        It 'Should merge a server inventory with pods as the issue''s table says (<_>)' -ForEach 'live objects', 'Export-Csv and Import-Csv' {
+            # The server side: the private dockerd's whole inventory. The cluster side: pods in kubectl's List shape,
+            # built from the real CRI container statuses, plus one pod whose container waits.
+            $inventory = @(Get-ImageIdentity -All -DockerHost $script:ctd.DockerHost -WarningAction SilentlyContinue -ErrorAction Stop)
+            if ($_ -eq 'Export-Csv and Import-Csv') {
+                $csv = Join-Path $TestDrive 'inventory.csv'
+                $inventory | Export-Csv -LiteralPath $csv -NoTypeInformation
+                $inventory = @(Import-Csv -LiteralPath $csv)
+            }
+            $pods = ConvertTo-TestPodList -Scenario $script:scenario | ConvertFrom-Json
+            $server = @($inventory.ComputerName | Select-Object -Unique)
+            $server.Count | Should -Be 1
+
+            $rows = @(Compare-ImageInventory -Inventory $inventory -Cluster $pods)
+            $byPod = @{}
+            foreach ($row in $rows) { if ($row.Pod) { $byPod[$row.Pod] = $row } }
+            $expected = @(
+                @{ Pod = 'pod-single'; Status = 'Matched'; MatchedBy = 'TrackingKey' }
+                @{ Pod = 'pod-two-tags'; Status = 'Matched'; MatchedBy = 'RepoDigest' }
+                @{ Pod = 'pod-by-digest'; Status = 'Matched'; MatchedBy = 'TrackingKey' }
+                @{ Pod = 'pod-multi'; Status = 'Matched'; MatchedBy = 'TrackingKey' }
+                # containerd reports alpha/same (the lexically first repository); the server pulled zeta/same only.
+                @{ Pod = 'pod-two-repos'; Status = 'Matched'; MatchedBy = 'Digest' }
+                @{ Pod = 'pod-moved-tag'; Status = 'TagMoved'; MatchedBy = $null }
+                @{ Pod = 'pod-imported'; Status = 'Matched'; MatchedBy = 'ImageId' }
+                @{ Pod = 'pod-cluster-only'; Status = 'ClusterOnly'; MatchedBy = $null }
+                @{ Pod = 'pod-waiting'; Status = 'Pending'; MatchedBy = $null }
+            )
+            $wrong = foreach ($case in $expected) {
+                $row = $byPod[$case.Pod]
+                $matchedBy = if ($row -and $row.MatchedBy) { [string]$row.MatchedBy } else { $null }
+                if (-not $row -or [string]$row.Status -ne $case.Status -or $matchedBy -ne $case.MatchedBy) {
+                    "$($case.Pod): expected $($case.Status)/$($case.MatchedBy), got $($row.Status)/$($row.MatchedBy)"
+                }
+            }
+            $wrong | Should -BeNullOrEmpty
+            $rows.Count | Should -Be ($expected.Count + @($rows | Where-Object { [string]$_.Status -eq 'InventoryOnly' }).Count)
+
+            foreach ($pod in 'pod-single', 'pod-two-tags', 'pod-imported') { $byPod[$pod].ComputerName | Should -Be $server[0] }
+            $byPod['pod-moved-tag'].StaleComputerName | Should -Be $server[0]
+            $byPod['pod-single'].Node | Should -Be $script:scenario.HostName
+            $byPod['pod-single'].Namespace | Should -Be 'imgtrack'
+
+            $inventoryOnly = @($rows | Where-Object { [string]$_.Status -eq 'InventoryOnly' -and $_.InventoryName -eq $script:scenario.ServerOnly })
+            $inventoryOnly.Count | Should -Be 1
+            $inventoryOnly[0].ComputerName | Should -Be $server[0]
+        }
+
+        It 'Should merge the same from the pods file (-ClusterPath)' {
+            $inventory = @(Get-ImageIdentity -All -DockerHost $script:ctd.DockerHost -WarningAction SilentlyContinue -ErrorAction Stop)
+            $path = Join-Path $TestDrive 'pods.json'
+            ConvertTo-TestPodList -Scenario $script:scenario | Set-Content -LiteralPath $path
+            $rows = @(Compare-ImageInventory -Inventory $inventory -ClusterPath $path | Where-Object Pod)
+            ($rows | Sort-Object Pod | ForEach-Object { '{0}={1}/{2}' -f $_.Pod, $_.Status, $_.MatchedBy }) -join ' ' |
+                Should -Be 'pod-by-digest=Matched/TrackingKey pod-cluster-only=ClusterOnly/ pod-imported=Matched/ImageId pod-moved-tag=TagMoved/ pod-multi=Matched/TrackingKey pod-single=Matched/TrackingKey pod-two-repos=Matched/Digest pod-two-tags=Matched/RepoDigest pod-waiting=Pending/'
+        }
+
+        It 'Should match every pod to the node''s own -Cri inventory by TrackingKey' {
+            # The node's inventory joins its own pods on the plain key: what the runtime chose is what the pods report.
+            $node = @(Get-ImageIdentity -Cri -All -RuntimeEndpoint $script:endpoint -ErrorAction Stop)
+            $pods = ConvertTo-TestPodList -Scenario $script:scenario | ConvertFrom-Json
+            $rows = @(Compare-ImageInventory -Inventory $node -Cluster $pods | Where-Object { $_.Pod -and $_.Pod -ne 'pod-waiting' })
+            $rows.Count | Should -Be $script:scenario.Containers.Count
+            ($rows | Where-Object { [string]$_.Status -ne 'Matched' -or ([string]$_.MatchedBy -notin 'TrackingKey', 'ImageId') } | ForEach-Object { "$($_.Pod)=$($_.Status)/$($_.MatchedBy)" }) | Should -BeNullOrEmpty
+        }
+
         It 'Should load gRPC privately from the module''s Dependencies folder' {
             $grpc = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Grpc.Net.Client' }
             @($grpc).Count | Should -Be 1

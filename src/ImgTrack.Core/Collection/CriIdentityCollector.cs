@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -49,7 +50,7 @@ public sealed class CriIdentityCollector : IListedIdentitySource, IDisposable
 
         if (input.Kind == ImageInputKind.Invalid)
         {
-            throw new ArgumentException("Only valid input is resolved.", nameof(input));
+            throw new ArgumentException(CoreMessages.OnlyValidInputResolved, nameof(input));
         }
 
         ImageFacts? facts;
@@ -100,7 +101,7 @@ public sealed class CriIdentityCollector : IListedIdentitySource, IDisposable
 
         if (_listed is null || !_listed.TryGetValue(image.Id, out var facts))
         {
-            throw new InvalidOperationException("Only images from this collector's list are resolved.");
+            throw new InvalidOperationException(CriMessages.OnlyListedImages);
         }
 
         return Task.FromResult(IdentityOutcome.Resolved(image.Id, ImageIdentityBuilder.ForImage(null, facts, HostName, _collectedAt, IdentitySource.Cri)));

@@ -6,6 +6,7 @@ using ImgTrack.Cri;
 using ImgTrack.Engine;
 using ImgTrack.Oci;
 using ImgTrack.Registry;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -77,7 +78,7 @@ public sealed class IdentityRun : IDisposable
                     await run.OpenRuntimeAsync().ConfigureAwait(false);
                     break;
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(options), options.Source, "Unknown source.");
+                    throw new ArgumentOutOfRangeException(nameof(options), options.Source, MessageText.Format(CoreMessages.SourceUnknown, options.Source));
             }
 
             return run;

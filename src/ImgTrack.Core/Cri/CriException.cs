@@ -15,7 +15,7 @@ public sealed class CriException : Exception
 
     /// <summary>Creates an exception with a generic message (for serializers and analyzers).</summary>
     public CriException()
-        : this(CriFailure.RuntimeUnreachable, "The container runtime cannot be used.")
+        : this(CriFailure.RuntimeUnreachable, CriMessages.RuntimeUnusable)
     {
     }
 

@@ -79,4 +79,16 @@ internal static class ErrorIds
 
     /// <summary>The run failed (-Cri): Windows PowerShell 5.1 cannot speak gRPC to a local runtime.</summary>
     public const string CriRequiresPowerShell7 = nameof(CriRequiresPowerShell7);
+
+    /// <summary>An item failed: a cluster object has no imageID and is no pod.</summary>
+    public const string ImageIdMissing = nameof(ImageIdMissing);
+
+    /// <summary>An item failed: an inventory row identifies no image (no ImageId or TrackingKey, or one that is no tracking ID).</summary>
+    public const string InvalidInventoryImage = nameof(InvalidInventoryImage);
+
+    /// <summary>The run failed: the -ClusterPath file is not the JSON of kubectl get pods -o json.</summary>
+    public const string InvalidClusterFile = nameof(InvalidClusterFile);
+
+    /// <summary>The run failed: the -ClusterPath file cannot be opened.</summary>
+    public const string ClusterFileUnreadable = nameof(ClusterFileUnreadable);
 }

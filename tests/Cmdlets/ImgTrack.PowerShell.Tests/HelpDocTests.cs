@@ -19,7 +19,7 @@ namespace ImgTrack.PowerShell.Tests;
 /// </summary>
 public sealed class HelpDocTests
 {
-    private static readonly string[] s_cmdlets = { "ConvertTo-ImageReference", "Test-ImageReference", "Get-ImageIdentity", "ConvertTo-TrackingKey" };
+    private static readonly string[] s_cmdlets = { "ConvertTo-ImageReference", "Test-ImageReference", "Get-ImageIdentity", "ConvertTo-TrackingKey", "Compare-ImageInventory" };
 
     // Common parameters are documented by the CommonParameters paragraph; ProgressAction joined them in 7.4.
     private static readonly HashSet<string> s_common = new(
@@ -226,7 +226,7 @@ public sealed class HelpDocTests
         foreach (var needle in new[]
         {
             "image ID", "repo digest", "TrackingIdSource", "Podman", "containerd image store", "docker-pullable://", "docker://sha256:",
-            "ConvertTo-TrackingKey", "mirror", "Group-Object -Property TrackingKey", "new columns are only", "CollectedAt",
+            "ConvertTo-TrackingKey", "mirror", "Compare-ImageInventory -ClusterPath", "MatchedBy Digest", "-AsHashtable", "new columns are only", "CollectedAt",
             "-NoTypeInformation", "-NonInteractive", "exit 1", "4.7.2", "ErrorVariable", "[Environment]::MachineName",
             "[datetimeoffset]$_.Created -lt",
         })
