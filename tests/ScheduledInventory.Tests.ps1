@@ -26,6 +26,44 @@ BeforeAll {
     }
 
     function Get-Log([string] $Path) { Get-Content -Raw -LiteralPath "$Path.log" }
+
+    # Runs the recipe as Invoke-TestScript does, but keeps standard output and standard error apart. Prefix is a
+    # command line that runs pwsh (unshare, a shell); Environment adds variables.
+    function Invoke-Recipe {
+        param([string[]] $ArgumentList, [string[]] $Prefix = @(), [hashtable] $Environment = @{})
+
+        $command = @($Prefix) + @(Get-TestPwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $script:recipe) + @($ArgumentList)
+        $start = [System.Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($argument in ($command | Select-Object -Skip 1)) { $start.ArgumentList.Add([string]$argument) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['PSModulePath'] = (Join-Path $PSScriptRoot '../out') + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
+        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
+        $child = [System.Diagnostics.Process]::Start($start)
+        try {
+            $stdout = $child.StandardOutput.ReadToEndAsync()
+            $stderr = $child.StandardError.ReadToEndAsync()
+            if (-not $child.WaitForExit(180000)) {
+                $child.Kill($true)
+                throw "The recipe did not finish in 3 minutes: $($command -join ' ')"
+            }
+
+            $out = $stdout.GetAwaiter().GetResult()
+            $err = $stderr.GetAwaiter().GetResult()
+            [pscustomobject]@{ ExitCode = $child.ExitCode; StdOut = $out; StdErr = $err; Text = "$out`n$err" }
+        }
+        finally {
+            $child.Dispose()
+        }
+    }
+
+    # One FATAL line on standard error and one in the log; no colour codes anywhere.
+    function Assert-FatalOnce($Run, [string] $Log) {
+        @([regex]::Matches($Run.StdErr, '(?m)^FATAL ')).Count | Should -Be 1 -Because $Run.Text
+        if ($Log) { @([regex]::Matches($Log, '(?m)^\S+ FATAL ')).Count | Should -Be 1 -Because $Log }
+        "$($Run.Text)$Log" | Should -Not -Match "\e\[" -Because 'redirected output and logs are plain text'
+    }
 }
 
 Describe 'The scheduled inventory recipe' {
@@ -43,6 +81,120 @@ Describe 'The scheduled inventory recipe' {
         [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
         Get-Log $target | Should -Match 'FATAL EngineUnreachable,ImgTrack\.Commands\.GetImageIdentityCommand'
         @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
+    }
+
+    It 'Should pin the ImgTrack version it was tested with (the staged one)' {
+        $staged = (Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot '../out/ImgTrack/ImgTrack.psd1')).ModuleVersion
+        Get-Content -Raw -LiteralPath $script:recipe | Should -Match ("(?m)^\`$moduleVersion = '{0}'$" -f [regex]::Escape($staged))
+        Get-Content -Raw -LiteralPath $script:recipe | Should -Match '(?m)^    Import-Module ImgTrack -RequiredVersion \$moduleVersion$'
+    }
+
+    It 'Should write FATAL once to standard error and the log, in plain text, when the engine is down' {
+        $target = New-Target
+        $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:missingEngine -Environment @{ TERM = 'xterm-256color' }
+        $run.ExitCode | Should -Be 1
+        $run.StdErr | Should -Match '(?m)^FATAL EngineUnreachable,'
+        Assert-FatalOnce $run (Get-Log $target)
+    }
+
+    It 'Should still say FATAL on standard error and exit 1 when the log cannot be written (<_>)' -ForEach '/dev/full', 'missing folder' {
+        $target = New-Target
+        $log = if ($_ -eq '/dev/full') { '/dev/full' } else { Join-Path $TestDrive 'no/such/folder/images.log' }
+        $run = Invoke-Recipe -ArgumentList '-Path', $target, '-LogPath', $log, '-DockerHost', $script:missingEngine -Environment @{ TERM = 'xterm-256color' }
+        $run.ExitCode | Should -Be 1 -Because $run.Text
+        $run.StdErr | Should -Match '(?m)^FATAL EngineUnreachable,'
+        $run.StdErr | Should -Match 'could not be written'
+        Assert-FatalOnce $run
+        [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+    }
+
+    Context 'With a fake engine that lists 50 images' {
+        BeforeAll {
+            $script:failing = Start-TestFakeEngine -Images 50 -FailInspects 49
+            $script:healthy = Start-TestFakeEngine -Images 50
+            $script:frozen = Start-TestFakeEngine -Images 50 -FreezeAfterInspects 20
+        }
+
+        AfterAll {
+            $script:failing, $script:healthy, $script:frozen | Stop-TestEngine
+        }
+
+        It 'Should exit 1 and keep yesterday''s file when 49 of 50 inspects fail, and log how many and why' {
+            $target = New-Target
+            $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:failing.DockerHost
+            $run.ExitCode | Should -Be 1 -Because $run.Text
+            [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+            $log = Get-Log $target
+            $log | Should -Match 'FATAL The run is incomplete: 49 of 50 images failed \(ImageInspectFailed x49\)'
+            @([regex]::Matches($log, 'ERROR ImageInspectFailed,')).Count | Should -Be 49
+            Assert-FatalOnce $run $log
+            @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
+        }
+
+        It 'Should exit 1 and keep yesterday''s file when the engine freezes mid-run' {
+            $target = New-Target
+            $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:frozen.DockerHost, '-TimeoutSec', 5
+            $run.ExitCode | Should -Be 1 -Because $run.Text
+            [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+            Get-Log $target | Should -Match 'FATAL EngineTimeout,'
+            Assert-FatalOnce $run (Get-Log $target)
+        }
+
+        It 'Should replace the file a symbolic link points to, and keep the link' {
+            $target = New-Target
+            $folder = Split-Path $target
+            $link = Join-Path $folder 'current.csv'
+            $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+            $run = Invoke-Recipe -ArgumentList '-Path', $link, '-DockerHost', $script:healthy.DockerHost
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            (Get-Item -LiteralPath $link).LinkType | Should -Be 'SymbolicLink'
+            @(Import-Csv -LiteralPath $target).Count | Should -Be 50
+            @(Get-ChildItem -LiteralPath $folder -Filter '*.tmp').Count | Should -Be 0
+        }
+
+        It 'Should remove the temporary files of a killed run, never those of a run still going' {
+            $target = New-Target
+            $killed = '{0}.{1}' -f $target, [guid]::NewGuid().ToString('N')
+            $running = '{0}.{1}' -f $target, [guid]::NewGuid().ToString('N')
+            foreach ($stem in $killed, $running) {
+                Set-Content -LiteralPath "$stem.tmp" -Value 'partial'
+                Set-Content -LiteralPath "$stem.lock" -Value ''
+                (Get-Item -LiteralPath "$stem.lock").LastWriteTimeUtc = [datetime]::UtcNow.AddHours(-2)
+            }
+            # A run still going holds its lock open, unshared, as the recipe does.
+            $held = [System.IO.File]::Open("$running.lock", 'Open', 'ReadWrite', 'None')
+            try {
+                $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:healthy.DockerHost
+            }
+            finally {
+                $held.Dispose()
+            }
+
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            "$killed.tmp" | Should -Not -Exist
+            "$killed.lock" | Should -Not -Exist
+            "$running.tmp" | Should -Exist
+            "$running.lock" | Should -Exist
+            Get-Log $target | Should -Match ('INFO Removed {0}\.tmp, left by a run that was killed' -f [regex]::Escape($killed))
+        }
+
+        It 'Should exit 1, say FATAL on standard error and keep yesterday''s file when the disk is full' -Skip:(-not $IsLinux -or (& id -u) -ne '0') {
+            # A 16 KB tmpfs in a mount namespace of the run's own: yesterday's small file fits, 50 rows do not, and
+            # neither does the log once the inventory has filled the disk. The results are copied out before the
+            # namespace (and its tmpfs) ends.
+            $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory -Path (Join-Path $folder 'disk')
+            [System.IO.File]::WriteAllText((Join-Path $folder 'yesterday.csv'), $script:yesterday)
+            $shell = 'd=$1; shift; mount -t tmpfs -o size=16k tmpfs "$d/disk" && cp "$d/yesterday.csv" "$d/disk/images.csv" && "$@"; rc=$?; ' +
+                'cp "$d/disk/images.csv" "$d/after.csv"; ls -a "$d/disk" > "$d/listing"; exit $rc'
+            $run = Invoke-Recipe -Prefix 'unshare', '--mount', 'sh', '-c', $shell, 'sh', $folder `
+                -ArgumentList '-Path', (Join-Path $folder 'disk/images.csv'), '-DockerHost', $script:healthy.DockerHost
+            $run.ExitCode | Should -Be 1 -Because $run.Text
+            $run.StdErr | Should -Match '(?m)^FATAL .*No space left on device'
+            Assert-FatalOnce $run
+            [System.IO.File]::ReadAllText((Join-Path $folder 'after.csv')) | Should -BeExactly $script:yesterday
+            Get-Content -LiteralPath (Join-Path $folder 'listing') | Should -Not -Match '\.tmp$'
+        }
     }
 
     Context 'With an engine' -Skip:([bool]$script:engineSkipReason) {
@@ -63,7 +215,7 @@ Describe 'The scheduled inventory recipe' {
             $rows = Import-Csv -LiteralPath $target
             @($rows).Count | Should -Be 3
             $rows.ImageId | Sort-Object | Should -Be ($script:ids | Sort-Object)
-            Get-Log $target | Should -Match 'INFO 3 images written'
+            Get-Log $target | Should -Match 'INFO Replacing .*images\.csv with 3 images; 0 item errors'
             Get-Log $target | Should -Match 'WARNING 3 of 3 images have never been pushed'
             @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
         }
@@ -118,7 +270,7 @@ Describe 'The scheduled inventory recipe' {
             $row = Import-Csv -LiteralPath $target
             $row.Name | Should -Be $script:good
             $row.Source | Should -Be 'Registry'
-            Get-Log $target | Should -Match 'INFO 1 images written'
+            Get-Log $target | Should -Match 'INFO Replacing .* with 1 images; 1 item errors'
             Get-Log $target | Should -Match "ERROR ManifestNotFound,.*recipe/missing:1"
         }
 
@@ -149,7 +301,7 @@ Describe 'The scheduled inventory recipe' {
             $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
             @(Import-Csv -LiteralPath $target).Count | Should -Be 2
             Get-Log $target | Should -Match 'ERROR ImageNotFound,ImgTrack\.Commands\.GetImageIdentityCommand: .*removed before it could be inspected'
-            Get-Log $target | Should -Match 'INFO 2 images written .*; 1 item errors'
+            Get-Log $target | Should -Match 'INFO Replacing .* with 2 images; 1 item errors'
         }
     }
 
