@@ -27,14 +27,32 @@ BeforeAll {
 
     function Get-Log([string] $Path) { Get-Content -Raw -LiteralPath "$Path.log" }
 
+    # A 'pwsh' on PATH, as on a server: a shell script that starts this same PowerShell.
+    $script:pwshFolder = Join-Path $TestDrive 'bin'
+    $script:pwsh = Join-Path $script:pwshFolder 'pwsh'
+    $null = New-Item -ItemType Directory -Path $script:pwshFolder -Force
+    $launch = (Get-TestPwshCommand | ForEach-Object { "'{0}'" -f $_ }) -join ' '
+    Set-Content -LiteralPath $script:pwsh -Value "#!/bin/sh`nexec $launch `"`$@`""
+    if (-not $IsWindows) { & chmod 0755 $script:pwsh }
+
     # Runs the recipe as Invoke-TestScript does, but keeps standard output and standard error apart. Prefix is a
     # command line that runs pwsh (unshare, a shell); Environment adds variables.
     function Invoke-Recipe {
         param([string[]] $ArgumentList, [string[]] $Prefix = @(), [hashtable] $Environment = @{})
 
-        $command = @($Prefix) + @(Get-TestPwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $script:recipe) + @($ArgumentList)
-        $start = [System.Diagnostics.ProcessStartInfo]::new($command[0])
-        foreach ($argument in ($command | Select-Object -Skip 1)) { $start.ArgumentList.Add([string]$argument) }
+        Invoke-Child -Command (@($Prefix) + @(Get-TestPwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $script:recipe) + @($ArgumentList)) -Environment $Environment
+    }
+
+    # Runs a command line with PSModulePath = the staged module's folder and PowerShell's own modules, and PATH starting
+    # with a folder whose 'pwsh' starts this same PowerShell (a server's pwsh on PATH). Returns the exit code and the
+    # output, standard output and standard error apart.
+    function Invoke-Child {
+        param([string[]] $Command, [hashtable] $Environment = @{}, [string] $WorkingDirectory = $TestDrive)
+
+        $start = [System.Diagnostics.ProcessStartInfo]::new($Command[0])
+        foreach ($argument in ($Command | Select-Object -Skip 1)) { $start.ArgumentList.Add([string]$argument) }
+        $start.WorkingDirectory = $WorkingDirectory
+        $start.Environment['PATH'] = $script:pwshFolder + [System.IO.Path]::PathSeparator + $env:PATH
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
@@ -325,5 +343,135 @@ Describe 'The scheduled inventory recipe' {
             Get-Log $target | Should -Match 'FATAL EngineUnreachable'
             @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
         }
+    }
+}
+
+Describe 'The README''s inventory' {
+    BeforeAll {
+        $script:failing50 = Start-TestFakeEngine -Images 50 -FailInspects 49
+        $script:frozen50 = Start-TestFakeEngine -Images 50 -FreezeAfterInspects 20
+
+        # A folder as on a server: the recipe copied beside yesterday's images.csv.
+        function New-ServerFolder {
+            $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory -Path $folder
+            Copy-Item -LiteralPath $script:recipe -Destination (Join-Path $folder 'Collect-ImageInventory.ps1')
+            [System.IO.File]::WriteAllText((Join-Path $folder 'images.csv'), $script:yesterday)
+            $folder
+        }
+
+        # The README's safe command, as written, run by sh in a server folder with DOCKER_HOST set.
+        function Invoke-SafeInventory([string] $DockerHost) {
+            $folder = New-ServerFolder
+            $run = Invoke-Child -Command 'sh', '-c', (Get-ReadmeBlock '<!-- readme-example: inventory -->') -WorkingDirectory $folder -Environment @{ DOCKER_HOST = $DockerHost }
+            $run | Add-Member -NotePropertyName Folder -NotePropertyValue $folder -PassThru
+        }
+
+        # The README's bare line, as written, as the one line of a script a task runs with pwsh -File.
+        function Invoke-BareInventory([string] $DockerHost) {
+            $folder = New-ServerFolder
+            Set-Content -LiteralPath (Join-Path $folder 'inventory.ps1') -Value (Get-ReadmeBlock '<!-- readme-example: bare-inventory -->')
+            $run = Invoke-Child -Command $script:pwsh, '-NoProfile', '-NonInteractive', '-File', './inventory.ps1' -WorkingDirectory $folder -Environment @{ DOCKER_HOST = $DockerHost }
+            $run | Add-Member -NotePropertyName Folder -NotePropertyValue $folder -PassThru
+        }
+    }
+
+    AfterAll {
+        $script:failing50, $script:frozen50 | Stop-TestEngine
+    }
+
+    Context 'The safe command' {
+        It 'Should exit 1 and keep yesterday''s images.csv when the engine is <_>' -ForEach 'down at the start', 'answering 500 to 49 of 50 inspects', 'frozen mid-run' {
+            $engine = switch ($_) {
+                'down at the start' { $script:missingEngine }
+                'answering 500 to 49 of 50 inspects' { $script:failing50.DockerHost }
+                'frozen mid-run' { $script:frozen50.DockerHost }
+            }
+            $run = Invoke-SafeInventory $engine
+            $run.ExitCode | Should -Be 1 -Because $run.Text
+            [System.IO.File]::ReadAllText((Join-Path $run.Folder 'images.csv')) | Should -BeExactly $script:yesterday
+            $run.StdErr | Should -Match '(?m)^FATAL '
+            @(Get-ChildItem -LiteralPath $run.Folder -Filter '*.tmp').Count | Should -Be 0
+        }
+    }
+
+    Context 'The bare line, beside what it does on failure' {
+        It 'Should exit 0 and leave the old file unchanged when the engine is down at the start' {
+            $run = Invoke-BareInventory $script:missingEngine
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            [System.IO.File]::ReadAllText((Join-Path $run.Folder 'images.csv')) | Should -BeExactly $script:yesterday
+        }
+
+        It 'Should exit 0 with the file replaced by the rows written before, when the engine freezes mid-run' {
+            $run = Invoke-BareInventory $script:frozen50.DockerHost
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            [System.IO.File]::ReadAllText((Join-Path $run.Folder 'images.csv')) | Should -Not -Be $script:yesterday
+            @(Import-Csv -LiteralPath (Join-Path $run.Folder 'images.csv')).Count | Should -BeLessThan 50
+        }
+
+        It 'Should exit 0 with one row when 49 of 50 inspects fail' {
+            $run = Invoke-BareInventory $script:failing50.DockerHost
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            @(Import-Csv -LiteralPath (Join-Path $run.Folder 'images.csv')).Count | Should -Be 1
+        }
+    }
+}
+
+Describe 'The systemd units for Linux' -Skip:(-not $IsLinux -or (& id -u) -ne '0') {
+    BeforeAll {
+        $script:units = Join-Path $PSScriptRoot '../docs/examples/systemd'
+        $script:healthy50 = Start-TestFakeEngine -Images 50
+        $script:failing50b = Start-TestFakeEngine -Images 50 -FailInspects 49
+
+        # The units as shipped, but with this machine's pwsh for /usr/bin/pwsh (the one change: no pwsh is installed
+        # at /usr/bin here).
+        $script:unitFolder = Join-Path $TestDrive 'units'
+        $null = New-Item -ItemType Directory -Path $script:unitFolder
+        foreach ($unit in Get-ChildItem -LiteralPath $script:units -File) {
+            $text = [System.IO.File]::ReadAllText($unit.FullName).Replace('/usr/bin/pwsh ', "$script:pwsh ")
+            [System.IO.File]::WriteAllText((Join-Path $script:unitFolder $unit.Name), $text)
+        }
+        $script:service = [System.IO.File]::ReadAllText((Join-Path $script:unitFolder 'imgtrack-inventory.service'))
+    }
+
+    AfterAll {
+        $script:healthy50, $script:failing50b | Stop-TestEngine
+    }
+
+    It 'Should pass systemd-analyze verify' {
+        $output = & systemd-analyze verify --man=no (Join-Path $script:unitFolder 'imgtrack-inventory.service') (Join-Path $script:unitFolder 'imgtrack-inventory.timer') 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output | Should -BeNullOrEmpty
+    }
+
+    It 'Should run the service''s command as written: exit 0 with the inventory in /var/lib/imgtrack, exit 1 keeping it when incomplete' {
+        # In a mount namespace of the test's own, with tmpfs over /usr/local/lib and /var/lib: the script installed
+        # where the unit names it, the state folder systemd would make, yesterday's file in it. Then ExecStart as
+        # written (with the unit's Environment=), against a healthy engine and against one failing 49 of 50 inspects.
+        # Not done here: systemd itself (User=, the timer).
+        $line = [regex]::Match($script:service, '(?m)^ExecStart=(.+)$').Groups[1].Value
+        $variables = [regex]::Matches($script:service, '(?m)^Environment=(.+)$') | ForEach-Object { $_.Groups[1].Value }
+        $out = Join-Path $TestDrive 'systemd-run'
+        $null = New-Item -ItemType Directory -Path $out
+        [System.IO.File]::WriteAllText((Join-Path $out 'yesterday.csv'), $script:yesterday)
+        $shell = @(
+            'set -u; out=$1; script=$2; healthy=$3; failing=$4; shift 4'
+            'mount -t tmpfs tmpfs /usr/local/lib && mount -t tmpfs tmpfs /var/lib || exit 90'
+            'install -D -m 0644 "$script" /usr/local/lib/imgtrack/Collect-ImageInventory.ps1 && mkdir -p /var/lib/imgtrack || exit 91'
+            'cp "$out/yesterday.csv" /var/lib/imgtrack/images.csv'
+            "DOCKER_HOST=`"`$failing`" $($variables -join ' ') $line; echo `$? > `"`$out/failing.rc`""
+            'cp /var/lib/imgtrack/images.csv "$out/after-failing.csv"'
+            "DOCKER_HOST=`"`$healthy`" $($variables -join ' ') $line; echo `$? > `"`$out/healthy.rc`""
+            'cp /var/lib/imgtrack/images.csv "$out/after-healthy.csv"; cp /var/lib/imgtrack/images.csv.log "$out/log"'
+        ) -join "`n"
+        $run = Invoke-Child -Command 'unshare', '--mount', 'sh', '-c', $shell, 'sh', $out, $script:recipe, $script:healthy50.DockerHost, $script:failing50b.DockerHost
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+
+        (Get-Content -LiteralPath (Join-Path $out 'failing.rc')) | Should -Be 1 -Because $run.Text
+        [System.IO.File]::ReadAllText((Join-Path $out 'after-failing.csv')) | Should -BeExactly $script:yesterday
+        (Get-Content -LiteralPath (Join-Path $out 'healthy.rc')) | Should -Be 0 -Because $run.Text
+        @(Import-Csv -LiteralPath (Join-Path $out 'after-healthy.csv')).Count | Should -Be 50
+        Get-Content -Raw -LiteralPath (Join-Path $out 'log') | Should -Match 'FATAL The run is incomplete: 49 of 50'
+        $run.Text | Should -Not -Match "\e\[" -Because 'the journal gets plain text'
     }
 }
