@@ -149,6 +149,16 @@ Describe 'The scheduled inventory recipe' {
             @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
         }
 
+        It 'Should exit 1 and keep yesterday''s file when, with -Name, the engine fails to answer for one name' {
+            # A name that stands for no image is an answer (logged, exit 0); an engine's error about one is a fault.
+            $target = New-Target
+            $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:failing.DockerHost, '-Name', 'team/fake:1,team/missing:1,team/fake:50'
+            $run.ExitCode | Should -Be 1 -Because $run.Text
+            [System.IO.File]::ReadAllText($target) | Should -BeExactly $script:yesterday
+            Get-Log $target | Should -Match 'ERROR ImageNotFound,.*team/missing:1'
+            Get-Log $target | Should -Match 'FATAL The run is incomplete: 1 of 3 images failed \(ImageInspectFailed x1\)'
+        }
+
         It 'Should exit 1 and keep yesterday''s file when the engine freezes mid-run' {
             $target = New-Target
             $run = Invoke-Recipe -ArgumentList '-Path', $target, '-DockerHost', $script:frozen.DockerHost, '-TimeoutSec', 5

@@ -140,21 +140,23 @@ internal static class Program
         for (var n = 1; n <= count; n++)
         {
             var id = "sha256:" + n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
-            engine.Images.Add(new FakeImage { Id = id, RepoTags = new[] { "team/fake:" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            var tag = "team/fake:" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            engine.Images.Add(new FakeImage { Id = id, RepoTags = new[] { tag } });
             if (n > count - fail)
             {
                 failing.Add(id);
+                failing.Add(tag);
             }
         }
 
         var inspects = 0;
-        var inspect = new System.Text.RegularExpressions.Regex("^/(?:v[0-9.]+/)?images/(sha256:[0-9a-f]{64})/json$");
+        var inspect = new System.Text.RegularExpressions.Regex("^/(?:v[0-9.]+/)?images/(.+)/json$");
         engine.NeverAnswer = request =>
             freezeAfter >= 0 && inspect.IsMatch(request.Path) && Interlocked.Increment(ref inspects) > freezeAfter;
         engine.Override = request =>
         {
             var match = inspect.Match(request.Path);
-            return match.Success && failing.Contains(match.Groups[1].Value)
+            return match.Success && failing.Contains(Uri.UnescapeDataString(match.Groups[1].Value))
                 ? MiniResponse.Json(500, "{\"message\":\"fake engine: internal error inspecting " + match.Groups[1].Value + "\"}")
                 : null;
         };
