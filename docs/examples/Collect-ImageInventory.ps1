@@ -65,7 +65,9 @@ function Resolve-Target([string] $File) {
     $full = $session.GetUnresolvedProviderPathFromPSPath($File)
     for ($hop = 0; $hop -lt 32; $hop++) {
         $item = Get-Item -LiteralPath $full -Force -ErrorAction Ignore
-        if (-not $item -or $item.LinkType -ne 'SymbolicLink') { return $full }
+        if (-not $item -or $item.LinkType -ne 'SymbolicLink') {
+            return $full
+        }
         $full = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine(
             [System.IO.Path]::GetDirectoryName($full), @($item.Target)[0]))
     }
