@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,7 +14,8 @@ namespace ImgTrack.TestEngine;
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
 /// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N | --remove-first-inspected]</c>, or
-/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// <c>ImgTrack.TestEngine --fake [--images N] [--hostile-list-bytes N] [--first-answer-delay-ms N]</c> (the test's own
+/// engine, <see cref="FakeEngine"/>: <c>{"DockerHost"}</c>), or <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
 /// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
 /// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
 /// config digest as JSON and exits).
@@ -30,6 +32,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--push-index")
         {
             return PushIndex(args[1], args[2..]);
+        }
+
+        if (args.Length > 0 && args[0] == "--fake")
+        {
+            return RunFake(args[1..]);
         }
 
         var options = new DockerEngineOptions();
@@ -85,6 +92,52 @@ internal static class Program
         Console.Out.Flush();
 
         // Keep the engine until the parent closes our standard input (or exits, which closes it too).
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
+    }
+
+    // The test's own engine (FakeEngine) on a loopback port: what no real engine here shows on demand (a list of 200,000
+    // images, a hostile list of any size, a slow first answer). Needs no dockerd, so it runs everywhere.
+    private static int RunFake(string[] args)
+    {
+        using var engine = new FakeEngine();
+        long hostileBytes = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--images":
+                    var count = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    for (var n = 0; n < count; n++)
+                    {
+                        var hex = n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
+                        engine.Images.Add(new FakeImage
+                        {
+                            Id = "sha256:" + hex,
+                            RepoTags = new[] { "registry.example.com/team/app-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":1.0" },
+                            RepoDigests = new[] { "registry.example.com/team/app-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + "@sha256:" + new string(hex.ToCharArray().Reverse().ToArray()) },
+                        });
+                    }
+
+                    break;
+                case "--hostile-list-bytes": hostileBytes = long.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--first-answer-delay-ms": engine.FirstAnswerDelay = TimeSpan.FromMilliseconds(int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)); break;
+                default:
+                    Console.Error.WriteLine("unknown argument: " + args[i]);
+                    return 2;
+            }
+        }
+
+        if (hostileBytes > 0)
+        {
+            engine.Override = request => request.Path == "/images/json" ? FakeEngine.HostileList(hostileBytes) : null;
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["DockerHost"] = engine.DockerHost }));
+        Console.Out.Flush();
         while (Console.In.ReadLine() is not null)
         {
         }

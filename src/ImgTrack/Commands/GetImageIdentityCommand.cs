@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
 using ImgTrack.Collection;
 using ImgTrack.Completion;
@@ -162,7 +161,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
         // terminating error and leaves yesterday's inventory as it was.
         var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var options = new EngineOptions { RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
+        var options = EngineOptions.ForTimeoutSec(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : null);
         _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, options, _collectedAt, CancellationToken).GetAwaiter().GetResult());
         var info = _collector.Info;
         WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
@@ -239,7 +238,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
         if (_neverPushed.Count > 0)
         {
-            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _pipeline?.Listed ?? _done, NameList(_neverPushed)));
+            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _pipeline?.Listed ?? _done, NameList(_neverPushed), ResolveRepoDigest ? string.Empty : EngineStrings.ResolveRepoDigestHint));
         }
 
         if (_progress is { HasReported: true })
@@ -275,6 +274,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         _done++;
         ReportProgress();
+        foreach (var warning in outcome.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         if (outcome.Identity is { } identity)
         {
             // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content.
@@ -286,7 +290,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 }
                 else
                 {
-                    WriteWarning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+                    WriteWarning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId, ResolveRepoDigest ? string.Empty : EngineStrings.ResolveRepoDigestHint));
                 }
             }
 
@@ -594,5 +598,5 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         return Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
     }
 
-    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+    private static string Format(string format, params object?[] args) => Text.MessageText.Format(format, args!);
 }
