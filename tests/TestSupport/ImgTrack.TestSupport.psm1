@@ -44,6 +44,18 @@ function Start-TestEngineProcess([string[]] $ArgumentList, [string] $What) {
 
 <#
 .SYNOPSIS
+    Starts the test's own engine (tests/Shared/FakeEngine.cs) on a loopback port: no dockerd needed, so it runs
+    everywhere. -Images N serves N images; -HostileListBytes N answers the image list with N bytes of distinct images,
+    written as they go; -FirstAnswerDelayMs N waits that long before its first answer. Stop it with Stop-TestEngine.
+#>
+function Start-TestFakeEngine {
+    param([int] $Images = 0, [long] $HostileListBytes = 0, [int] $FirstAnswerDelayMs = 0)
+    $arguments = @((Get-TestEngineAssembly), '--fake', '--images', $Images, '--hostile-list-bytes', $HostileListBytes, '--first-answer-delay-ms', $FirstAnswerDelayMs)
+    Start-TestEngineProcess -ArgumentList $arguments -What 'the fake engine'
+}
+
+<#
+.SYNOPSIS
     Why engine tests cannot run on this machine, or $null when they can (or must, in CI).
 #>
 function Get-TestEngineSkipReason {
@@ -491,7 +503,7 @@ function Get-ReadmeBlock {
     $match.Groups[1].Value
 }
 
-Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
+Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Start-TestFakeEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
     Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
     Get-TestFuzzSkipReason, Get-ReadmeBlock

@@ -68,7 +68,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private int _done;
 
     /// <summary>
-    /// <para type="description">Image names (<c>team/app:1.0</c>, <c>registry:5000/team/app@sha256:…</c>) or image IDs (<c>sha256:…</c>, the 64 hex digits, or a prefix of at least 12).</para>
+    /// <para type="description">Image names (<c>team/app:1.0</c>, <c>registry:5000/team/app@sha256:…</c>) or image IDs (<c>sha256:…</c>, the 64 hex digits, or a prefix; short hex is a name first, then an ID prefix, as for the docker CLI).</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NameSet)]
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RemoteSet)]
@@ -135,7 +135,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     public SwitchParameter ResolveRepoDigest { get; set; }
 
     /// <summary>
-    /// <para type="description">How many seconds each request to the engine may take before the run stops with an EngineTimeout error (1–3600; default 60).</para>
+    /// <para type="description">How many seconds each request (the engine's first contact included) may take before the run stops with an EngineTimeout error (1–3600; default 60, and 5 for the first contact).</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, 3600)]
