@@ -33,14 +33,4 @@ public sealed class EngineOptions
     /// of it. Members ImgTrack does not read (labels, sizes) are skipped as they stream by and cost nothing.
     /// </summary>
     internal long MaxListMemory { get; set; } = 384L * 1024 * 1024;
-
-    /// <summary>
-    /// The limits for a <c>-TimeoutSec</c> as given, or null when it was not: then the first contact keeps its short
-    /// default (<see cref="DefaultAnswerTimeout"/>) and requests <see cref="DefaultRequestTimeout"/>. Given, it bounds
-    /// every request, the first contact included: a busy engine, or a socket-activated Podman that starts on the first
-    /// connection, may take longer than the default to answer at all.
-    /// </summary>
-    public static EngineOptions ForTimeoutSec(int? timeoutSec) => timeoutSec is { } seconds
-        ? new EngineOptions { AnswerTimeout = TimeSpan.FromSeconds(seconds), RequestTimeout = TimeSpan.FromSeconds(seconds) }
-        : new EngineOptions();
 }
