@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;

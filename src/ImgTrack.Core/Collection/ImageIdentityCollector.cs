@@ -5,8 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
+using ImgTrack.Oci;
 using ImgTrack.References;
-using ImgTrack.Registry;
 using ImgTrack.Text;
 
 namespace ImgTrack.Collection;

@@ -5,13 +5,14 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Concurrency;
 using ImgTrack.Identity;
+using ImgTrack.Network;
 using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
@@ -202,7 +203,7 @@ internal sealed class DockerImageEngine : IImageEngine
         try
         {
             task = call(linked.Token);
-            return await WhenCompletedOrCancelled(task, linked.Token).ConfigureAwait(false);
+            return await task.WaitOrCancelAsync(linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not EngineUnreachableException and not EngineRequestException)
         {
@@ -232,23 +233,6 @@ internal sealed class DockerImageEngine : IImageEngine
         }
     }
 
-    private static async Task<T> WhenCompletedOrCancelled<T>(Task<T> task, CancellationToken token)
-    {
-        if (!task.IsCompleted)
-        {
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), cancelled))
-            {
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
-                {
-                    token.ThrowIfCancellationRequested();
-                }
-            }
-        }
-
-        return await task.ConfigureAwait(false);
-    }
-
     /// <summary>Turns a failed engine call into the exception a caller sees. Internal for the tests, which feed it
     /// the failures a real transport raises (a socket the account may not use, a pipe it may not open).</summary>
     internal Exception Translate(string request, Exception error)
@@ -259,11 +243,11 @@ internal sealed class DockerImageEngine : IImageEngine
             return new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, EngineMessages.AnswerNotHttp), error);
         }
 
-        var socketError = Find<SocketException>(error);
+        var socketError = TransportFailure.Find<SocketException>(error);
         if (_tls is not null && socketError is null)
         {
             // A handshake the engine breaks off (no or wrong client certificate) surfaces as an IOException.
-            var reason = _tls.LastRejection ?? Innermost(error).Message;
+            var reason = _tls.LastRejection ?? TransportFailure.Innermost(error).Message;
             var settings = _endpoint.Tls!;
             if (!System.IO.File.Exists(settings.CertificateFile))
             {
@@ -274,11 +258,11 @@ internal sealed class DockerImageEngine : IImageEngine
                 MessageText.Format(EngineMessages.TlsHandshakeFailed, Endpoint, _endpoint.Source, reason, settings.CertificateDirectory), error);
         }
 
-        var accessDenied = Find<UnauthorizedAccessException>(error);
+        var accessDenied = TransportFailure.Find<UnauthorizedAccessException>(error);
         if (socketError is not null || accessDenied is not null
-            || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
+            || TransportFailure.Is(error))
         {
-            var reason = MessageText.Neutralize((socketError ?? accessDenied ?? Innermost(error)).Message).TrimEnd('.') + ".";
+            var reason = MessageText.Neutralize((socketError ?? accessDenied ?? TransportFailure.Innermost(error)).Message).TrimEnd('.') + ".";
             var unix = _endpoint.Address.Scheme == "unix";
 
             // An engine that has answered is installed and was running: installing or starting it is the wrong advice
@@ -373,38 +357,4 @@ internal sealed class DockerImageEngine : IImageEngine
 
     private static string AccountName() =>
         string.IsNullOrEmpty(Environment.UserDomainName) ? Environment.UserName : Environment.UserDomainName + "\\" + Environment.UserName;
-
-    private static TException? Find<TException>(Exception error)
-        where TException : Exception
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is TException found)
-            {
-                return found;
-            }
-
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Count > 0)
-            {
-                var inner = Find<TException>(aggregate.InnerExceptions[0]);
-                if (inner is not null)
-                {
-                    return inner;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static Exception Innermost(Exception error)
-    {
-        var e = error;
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
 }

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using Docker.DotNet.Models;
 using ImgTrack.Identity;
 using ImgTrack.Text;
-using RegistryMediaTypes = ImgTrack.Registry.RegistryMediaTypes;
+using RegistryMediaTypes = ImgTrack.Oci.MediaTypes;
 
 namespace ImgTrack.Engine;
 

@@ -51,7 +51,7 @@ internal static class ImageReferenceParser
     /// <summary>Parse's limit on the remote-name.</summary>
     internal const int MaxPathLength = 255;
 
-    private const string LegacyDockerHub = "index.docker.io";
+    internal const string LegacyDockerHub = "index.docker.io";
     private const string Localhost = "localhost";
 
     /// <summary>Parses <paramref name="s"/>; null with <paramref name="error"/> naming the rule when it is not valid.</summary>

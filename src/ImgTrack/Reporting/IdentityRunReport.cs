@@ -79,7 +79,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     {
         var source = credentials switch
         {
-            DockerConfigCredentialProvider config => config.ConfigFilePath,
+            DockerConfigCredentialProvider config => config.Description,
             null => RegistryStrings.CredentialSourceNone,
             _ => _credentialParameter,
         };
