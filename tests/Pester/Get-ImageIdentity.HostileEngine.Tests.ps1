@@ -61,7 +61,7 @@ Describe 'Get-ImageIdentity against a slow, hostile or very large engine' {
                 Should -Throw -ErrorId 'EngineUnreachable,ImgTrack.Commands.GetImageIdentityCommand' -ExpectedMessage '*did not answer within 5 seconds*'
             $help = Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../../docs/en-US/Get-ImageIdentity.md')
             # ? stands for the markdown's backticks, which are the wildcard's escape character.
-            $help | Should -BeLike '*When ?-TimeoutSec? is not given, requests may take 60 seconds,*but the first contact only 5 seconds*'
+            $help | Should -BeLike '*When ?-TimeoutSec? is not given, requests may take 60 seconds,*the first contact only*5 seconds*'
         }
     }
 
