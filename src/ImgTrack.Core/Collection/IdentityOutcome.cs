@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -67,7 +68,7 @@ public sealed class IdentityOutcome
 
         if (input.Kind != ImageInputKind.Invalid)
         {
-            throw new ArgumentException("The input is valid.", nameof(input));
+            throw new ArgumentException(CoreMessages.InputIsValid, nameof(input));
         }
 
         return new(input.Text, null, IdentityError.InvalidImageReference, input.Error, input.Exception);

@@ -101,7 +101,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
         if (input.Kind == ImageInputKind.Invalid)
         {
             // The pipeline writes invalid input's error itself, without a request: it never reaches a source.
-            throw new ArgumentException("Only valid input is resolved.", nameof(input));
+            throw new ArgumentException(CoreMessages.OnlyValidInputResolved, nameof(input));
         }
 
         return await InspectAsync(

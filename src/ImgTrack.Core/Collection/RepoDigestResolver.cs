@@ -10,7 +10,7 @@ using ImgTrack.Registry;
 namespace ImgTrack.Collection;
 
 /// <summary>
-/// <c>-ResolveRepoDigest</c> (issue 9): asks the registry of an engine image's tag what the tag stands for on the
+/// <c>-ResolveRepoDigest</c>: asks the registry of an engine image's tag what the tag stands for on the
 /// image's own platform, and compares config digests. Equal: the registry's digest is the image's repo digest (what
 /// a node pulling the tag records). Different: the tag has moved on and the local image is stale. A registry that
 /// cannot be reached is asked once per run: the names behind the first one wait for its answer, and once it failed

@@ -223,7 +223,7 @@ internal sealed class DockerImageEngine : IImageEngine
                 var seconds = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.CurrentCulture);
 
                 // An engine that never answered is unreachable; one that answered the handshake and then stopped is hung
-                // or frozen mid-run (issue 10): a timeout of its own, after which what was written stays written.
+                // or frozen mid-run: a timeout of its own, after which what was written stays written.
                 throw handshake
                     ? new EngineUnreachableException(MessageText.Format(EngineMessages.NoAnswer, Endpoint, _endpoint.Source, seconds), e)
                     : new EngineTimeoutException(MessageText.Format(EngineMessages.RequestTimedOut, Endpoint, _endpoint.Source, request, seconds), e);

@@ -47,7 +47,7 @@ internal static class EngineAnswers
     {
         try
         {
-            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException("the answer is null.");
+            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException(EngineMessages.AnswerNull);
         }
         catch (JsonException e) when (IsJson(body))
         {
@@ -87,7 +87,7 @@ internal static class EngineAnswers
         var images = new List<ImageSummary>(list.Length);
         foreach (var image in list)
         {
-            images.Add(ToSummary(image ?? throw new InvalidDataException("the answer is not an array of objects.")));
+            images.Add(ToSummary(image ?? throw new InvalidDataException(EngineMessages.AnswerNotObjectArray)));
         }
 
         return images;
@@ -294,7 +294,7 @@ internal static class EngineAnswers
     }
 
     private static string Required(string? value, string name) =>
-        NullIfEmpty(value) ?? throw new InvalidDataException("the answer has no '" + name + "'.");
+        NullIfEmpty(value) ?? throw new InvalidDataException(MessageText.Format(EngineMessages.AnswerLacksField, name));
 
     // EngineTimeConverter reads what it cannot read as default(DateTime); Go's zero time (0001-01-01) means unset too.
     private static UtcTimestamp? Known(DateTime time) => time == default ? null : new UtcTimestamp(time);

@@ -100,7 +100,7 @@ internal static class ImageListReader
                 {
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        throw new InvalidDataException("the answer is not an array of objects.");
+                        throw new InvalidDataException(EngineMessages.AnswerNotObjectArray);
                     }
 
                     _started = true;
@@ -114,7 +114,7 @@ internal static class ImageListReader
 
                 if (reader.TokenType != JsonTokenType.StartObject)
                 {
-                    throw new InvalidDataException("the answer is not an array of objects.");
+                    throw new InvalidDataException(EngineMessages.AnswerNotObjectArray);
                 }
 
                 var entryStart = (int)reader.TokenStartIndex;
@@ -154,7 +154,7 @@ internal static class ImageListReader
             ImagesListResponse model;
             try
             {
-                model = JsonSerializer.Deserialize(entry, EngineAnswers.ListEntry) ?? throw new InvalidDataException("the answer is not an array of objects.");
+                model = JsonSerializer.Deserialize(entry, EngineAnswers.ListEntry) ?? throw new InvalidDataException(EngineMessages.AnswerNotObjectArray);
             }
             catch (JsonException e)
             {

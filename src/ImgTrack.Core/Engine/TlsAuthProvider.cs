@@ -39,7 +39,7 @@ internal sealed class TlsAuthProvider
     /// <summary>Loads the material named by the settings; fails early, naming the file, when any is missing or unreadable.</summary>
     public static TlsAuthProvider Load(EngineEndpoint endpoint)
     {
-        var settings = endpoint.Tls ?? throw new ArgumentException("The endpoint has no TLS settings.", nameof(endpoint));
+        var settings = endpoint.Tls ?? throw new ArgumentException(EngineMessages.EndpointHasNoTls, nameof(endpoint));
         try
         {
             X509Certificate2? authority = null;

@@ -28,9 +28,10 @@
 //   3. the remote-name, "library/" included, is at most 255 characters;
 //   4. the digest passes opencontainers/go-digest's Validate (sha256, sha384 or sha512, exact length, lowercase).
 //
-// One deliberate difference (DESIGN.md): when the first component is read as a domain and contains '_', Go's regular
-// expression falls back to reading the whole name as a remote-name with no domain (my_registry.io/app becomes
-// docker.io/my_registry.io/app); we reject it instead.
+// One deliberate difference, kept from the original imgtrack script's rule that a registry host name has no
+// underscore: when the first component is read as a domain and contains '_', Go's regular expression falls back to
+// reading the whole name as a remote-name with no domain (my_registry.io/app becomes docker.io/my_registry.io/app);
+// we reject it instead.
 
 using ImgTrack.Text;
 

@@ -14,11 +14,11 @@ internal static class MessageText
 {
     /// <summary><see cref="string.Format(System.IFormatProvider, string, object[])"/> in the current culture, each value
     /// neutralized.</summary>
-    public static string Format(string template, params object[] args)
+    public static string Format(string template, params object?[] args)
     {
         if (args is not null)
         {
-            var values = new object[args.Length];
+            var values = new object?[args.Length];
             for (var i = 0; i < args.Length; i++)
             {
                 values[i] = args[i] switch
