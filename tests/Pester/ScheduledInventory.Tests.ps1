@@ -244,7 +244,7 @@ Describe 'The scheduled inventory recipe' {
             @($rows).Count | Should -Be 3
             $rows.ImageId | Sort-Object | Should -Be ($script:ids | Sort-Object)
             Get-Log $target | Should -Match 'INFO Replacing .*images\.csv with 3 images; 0 item errors'
-            Get-Log $target | Should -Match 'WARNING 3 of 3 images have never been pushed'
+            Get-Log $target | Should -Match "WARNING 3 of 3 images have no repo digest in the engine's records"
             @(Get-ChildItem -LiteralPath (Split-Path $target) -Filter '*.tmp').Count | Should -Be 0
         }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,12 +14,11 @@ namespace ImgTrack.TestEngine;
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
 /// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N | --remove-first-inspected]</c>, or
-/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// <c>ImgTrack.TestEngine --fake [--images N] [--fail-inspects N] [--freeze-after-inspects N] [--hostile-list-bytes N]
+/// [--first-answer-delay-ms N]</c> (the test's own engine, <see cref="FakeEngine"/>, no root needed: <c>{"DockerHost"}</c>), or <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
 /// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
 /// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
-/// config digest as JSON and exits), or <c>ImgTrack.TestEngine --fake IMAGES [--fail-inspects N] [--freeze-after-inspects N]</c>
-/// (a loopback engine of the tests' own, <see cref="FakeEngine"/>, listing IMAGES images: it answers 500 to the inspects of
-/// the last N of them, or never answers any inspect after the first N; prints <c>{"DockerHost"}</c>, no root needed).
+/// config digest as JSON and exits).
 /// With <c>--kill-after-requests</c> or <c>--remove-first-inspected</c>, <c>ProxyHost</c> is a relay in front of the engine
 /// (<see cref="EngineRelay"/>) that kills dockerd once it has relayed N requests, or removes the image of the first image
 /// inspect request (<c>docker rmi</c>) before forwarding that request: an image deleted between the list and its inspect.
@@ -34,7 +34,7 @@ internal static class Program
             return PushIndex(args[1], args[2..]);
         }
 
-        if (args.Length > 1 && args[0] == "--fake")
+        if (args.Length > 0 && args[0] == "--fake")
         {
             return RunFake(args[1..]);
         }
@@ -115,32 +115,41 @@ internal static class Program
         }
     }
 
-    // A fake engine with `count` images team/fake:1..count; the last `fail` of them answer 500 to their inspect (an
-    // engine's own error about one image), or every inspect after the first `freezeAfter` is never answered (a frozen
+    // The test's own engine (FakeEngine) on a loopback port: what no real engine here shows on demand. Needs no dockerd, so
+    // it runs everywhere. --images N serves team/fake:1..N (no repo digests, as loaded images); --fail-inspects M makes the
+    // last M of them answer 500 to their inspect (an engine's own error about one image); --freeze-after-inspects K never
+    // answers an inspect after the first K (a frozen engine); --hostile-list-bytes B answers the list with B bytes of
+    // distinct images; --first-answer-delay-ms D waits that long before its first answer (a busy or socket-activated
     // engine). Kept until standard input closes.
     private static int RunFake(string[] args)
     {
-        var count = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var count = 0;
         var fail = 0;
         var freezeAfter = -1;
-        for (var i = 1; i < args.Length; i++)
+        long hostileBytes = 0;
+        var firstAnswerDelay = TimeSpan.Zero;
+        for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--fail-inspects": fail = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
-                case "--freeze-after-inspects": freezeAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--images": count = int.Parse(args[++i], culture); break;
+                case "--fail-inspects": fail = int.Parse(args[++i], culture); break;
+                case "--freeze-after-inspects": freezeAfter = int.Parse(args[++i], culture); break;
+                case "--hostile-list-bytes": hostileBytes = long.Parse(args[++i], culture); break;
+                case "--first-answer-delay-ms": firstAnswerDelay = TimeSpan.FromMilliseconds(int.Parse(args[++i], culture)); break;
                 default:
                     Console.Error.WriteLine("unknown argument: " + args[i]);
                     return 2;
             }
         }
 
-        using var engine = new FakeEngine();
+        using var engine = new FakeEngine { FirstAnswerDelay = firstAnswerDelay };
         var failing = new HashSet<string>(StringComparer.Ordinal);
         for (var n = 1; n <= count; n++)
         {
-            var id = "sha256:" + n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
-            var tag = "team/fake:" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var id = "sha256:" + n.ToString("x64", culture);
+            var tag = "team/fake:" + n.ToString(culture);
             engine.Images.Add(new FakeImage { Id = id, RepoTags = new[] { tag } });
             if (n > count - fail)
             {
@@ -155,6 +164,11 @@ internal static class Program
             freezeAfter >= 0 && inspect.IsMatch(request.Path) && Interlocked.Increment(ref inspects) > freezeAfter;
         engine.Override = request =>
         {
+            if (hostileBytes > 0 && request.Path == "/images/json")
+            {
+                return FakeEngine.HostileList(hostileBytes);
+            }
+
             var match = inspect.Match(request.Path);
             return match.Success && failing.Contains(Uri.UnescapeDataString(match.Groups[1].Value))
                 ? MiniResponse.Json(500, "{\"message\":\"fake engine: internal error inspecting " + match.Groups[1].Value + "\"}")
