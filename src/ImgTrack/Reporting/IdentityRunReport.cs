@@ -29,6 +29,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     private readonly IReadOnlyList<string> _insecure;
     private readonly List<string> _neverPushed = new();
     private bool _notComparableWarned;
+    private bool _lookupHint;
 
     /// <summary>Creates the report.</summary>
     /// <param name="verbose">Writes a verbose line (on the pipeline thread, from <see cref="Flush"/>).</param>
@@ -104,18 +105,26 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     public void Resolved(IdentityOutcome outcome, bool listed, string endpoint)
     {
         var identity = outcome.Identity!;
+        foreach (var warning in outcome.Warnings)
+        {
+            // What the engine's answer held that is not in the identity (a tag that is no name), and why.
+            Warning(warning);
+        }
 
         // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content. A
         // runtime's image without a repo digest needs no warning: its pods report that same image ID.
         if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale && identity.Source != nameof(IdentitySource.Cri))
         {
+            // Not "never pushed": a loaded or imported image may well be in its registry, which only a lookup can tell.
+            // The hint to look it up is left out where a lookup was made.
+            _lookupHint |= outcome.RepoDigestCheck is null;
             if (listed)
             {
                 _neverPushed.Add(identity.Name);
             }
             else
             {
-                Warning(MessageText.Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+                Warning(MessageText.Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId, outcome.RepoDigestCheck is null ? EngineStrings.ResolveRepoDigestHint : string.Empty));
             }
         }
 
@@ -131,7 +140,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     {
         if (_neverPushed.Count > 0)
         {
-            Warning(MessageText.Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed)));
+            Warning(MessageText.Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed), _lookupHint ? EngineStrings.ResolveRepoDigestHint : string.Empty));
         }
     }
 
