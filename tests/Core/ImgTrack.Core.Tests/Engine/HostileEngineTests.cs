@@ -195,6 +195,10 @@ public sealed class HostileEngineTests
         {
         }
 
+        public void RuntimeOpened(ImgTrack.Cri.CriEndpoint endpoint, string? hostName)
+        {
+        }
+
         public void PlatformChosen(PlatformChoice choice)
         {
         }
