@@ -123,7 +123,10 @@ internal sealed class DockerImageEngine : IImageEngine
     {
         byte[] body;
         int status;
-        using (var response = await _http.GetAsync(relativeUri, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false))
+        // HTTP/1.1 said outright: Mono's HttpRequestMessage defaults to 2.0, which Docker.DotNet's transports write into
+        // the request line and dockerd answers with 505. .NET Framework and .NET send 1.1 by default anyway.
+        using (var message = new HttpRequestMessage(HttpMethod.Get, relativeUri) { Version = HttpVersion.Version11 })
+        using (var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false))
         {
             status = (int)response.StatusCode;
             body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
