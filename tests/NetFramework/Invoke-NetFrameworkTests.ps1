@@ -91,9 +91,10 @@ if (Test-Path -LiteralPath $report) {
     $assemblies = ([xml](Get-Content -Raw -LiteralPath $report)).assemblies.assembly
     Remove-Item -LiteralPath $report
     foreach ($assembly in @($assemblies)) {
-        $counts.Passed += [int]$assembly.passed
-        $counts.Failed += [int]$assembly.failed + [int]$assembly.errors
-        $counts.Skipped += [int]$assembly.skipped
+        # Attributes by name: <assembly> also has an <errors> element.
+        $counts.Passed += [int]$assembly.GetAttribute('passed')
+        $counts.Failed += [int]$assembly.GetAttribute('failed') + [int]$assembly.GetAttribute('errors')
+        $counts.Skipped += [int]$assembly.GetAttribute('skipped')
     }
 }
 elseif ($counts.ExitCode -ne 0) {
