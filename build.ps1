@@ -18,7 +18,7 @@
       Run      Builds the module, then in a fresh pwsh imports out/ImgTrack and shows 'Get-ImageIdentity -All' for the
                engine DOCKER_HOST (or the Docker context, or the platform default) names. With no engine: what is
                missing and how to fix it, what works without one, and exit code 1.
-      Fuzz     Publishes tests/ImgTrack.Fuzz into out/fuzz/bin, instruments that copy of ImgTrack.Core.dll with sharpfuzz,
+      Fuzz     Publishes tests/Fuzz/ImgTrack.Fuzz into out/fuzz/bin, instruments that copy of ImgTrack.Core.dll with sharpfuzz,
                runs afl-fuzz on each -Target for -Seconds, reports executions, corpus, crashes and hangs, and fails
                when any input crashed or hung, printing each one and what it threw (docs/fuzzing.md).
 
@@ -55,7 +55,7 @@
 .EXAMPLE
     ./build.ps1 -Task Fuzz -Target All -Seconds 3600
 
-    The longer fuzz run: an hour on each target. The Test task's Pester suite runs a short one (tests/Fuzz.Tests.ps1).
+    The longer fuzz run: an hour on each target. The Test task's Pester suite runs a short one (tests/Pester/Fuzz.Tests.ps1).
 
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 -Task Run
@@ -186,7 +186,7 @@ function Invoke-Docs {
 }
 
 # Test: every layer. xUnit through 'dotnet test' (core, hosted cmdlets, real engines), then the Pester suite in a fresh
-# real pwsh against the staged module, with Pester pinned in tests/ImgTrack.TestEngine and restored from NuGet, and
+# real pwsh against the staged module, with Pester pinned in tests/Fixtures/ImgTrack.TestEngine and restored from NuGet, and
 # an isolated PSModulePath so modules installed on the machine by hand neither help nor hurt. Both layers always
 # run; the last line sums them, and the task fails when either failed.
 function Invoke-Test {
@@ -219,11 +219,11 @@ function Invoke-XunitLayer {
     [pscustomobject]$counts
 }
 
-# The Pester module pinned by tests/ImgTrack.TestEngine (PackageDownload), from the NuGet global packages folder.
+# The Pester module pinned by tests/Fixtures/ImgTrack.TestEngine (PackageDownload), from the NuGet global packages folder.
 function Get-PinnedPester {
-    $project = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'tests/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj')
+    $project = Get-Content -Raw -LiteralPath (Join-Path $RepoRoot 'tests/Fixtures/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj')
     if ($project -notmatch '<PackageDownload Include="Pester" Version="\[([^\]]+)\]"') {
-        throw 'tests/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj does not pin Pester.'
+        throw 'tests/Fixtures/ImgTrack.TestEngine/ImgTrack.TestEngine.csproj does not pin Pester.'
     }
 
     $version = $Matches[1]
@@ -245,7 +245,7 @@ function Invoke-PesterLayer {
     Assert-StagedModule
     $pester = Get-PinnedPester
     $summary = Join-Path ([System.IO.Path]::GetTempPath()) ("imgtrack-pester-" + [guid]::NewGuid().ToString('N') + '.json')
-    $testsDir = Join-Path $RepoRoot 'tests'
+    $testsDir = Join-Path $RepoRoot 'tests/Pester'
     $command = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module -Name '$pester'
@@ -355,7 +355,7 @@ exit 0
     $script:RunExitCode = $LASTEXITCODE
 }
 
-# Fuzz: the SharpFuzz harnesses in tests/ImgTrack.Fuzz under afl-fuzz (issue 10, docs/fuzzing.md). The harness is
+# Fuzz: the SharpFuzz harnesses in tests/Fuzz/ImgTrack.Fuzz under afl-fuzz (issue 10, docs/fuzzing.md). The harness is
 # published into out/fuzz/bin and only that copy of ImgTrack.Core.dll is instrumented, never the build output that
 # the module and the other tests use. Each target's findings go to out/fuzz/findings/<target> (afl-fuzz's -o, emptied
 # first) and its afl-fuzz log beside it. Fails when a seed or a generated input crashed or hung.
@@ -368,7 +368,7 @@ function Invoke-Fuzz {
     $fuzzDir = Join-Path $OutDir 'fuzz'
     $binDir = Join-Path $fuzzDir 'bin'
     $harness = Join-Path $binDir 'ImgTrack.Fuzz.dll'
-    $project = Join-Path $RepoRoot 'tests/ImgTrack.Fuzz'
+    $project = Join-Path $RepoRoot 'tests/Fuzz/ImgTrack.Fuzz'
 
     # A fresh publish each time: sharpfuzz rewrites ImgTrack.Core.dll in place and refuses one it has instrumented.
     if (Test-Path -LiteralPath $binDir) {

@@ -212,7 +212,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
     {
         var platform = facts.Os is not null && facts.Architecture is not null
             ? new Platform(facts.Os, facts.Architecture, facts.Variant)
-            : _info.Os is not null && _info.Architecture is not null ? new Platform(_info.Os, _info.Architecture) : Platform.Current;
+            : PlatformChoice.OfEngine(_info);
 
         // Compare config digests only: on the containerd image store the image ID is a manifest or index digest, so
         // only a config digest the engine gave separately can be compared.

@@ -7,8 +7,8 @@ using ImgTrack.Registry;
 namespace ImgTrack.Collection;
 
 /// <summary>
-/// The platform <c>Get-ImageIdentity -Remote</c> resolves names for when <c>-Platform</c> is not given: the local
-/// engine's (what a pull on this machine would take), when an engine answers within <see cref="EngineProbeTimeout"/>;
+/// The one home of the default platform: the platform a registry lookup resolves names for when none is given is the
+/// local engine's (what a pull on this machine would take), when an engine answers within <see cref="EngineProbeTimeout"/>;
 /// else <see cref="Registry.Platform.Current"/> (<c>linux/</c> or <c>windows/</c> and this machine's architecture).
 /// </summary>
 public sealed class PlatformChoice
@@ -16,16 +16,20 @@ public sealed class PlatformChoice
     /// <summary>How long the engine may take to say what it is; a registry lookup must not wait on a dead engine.</summary>
     public static readonly TimeSpan EngineProbeTimeout = TimeSpan.FromSeconds(1);
 
-    private PlatformChoice(Platform platform, string? engineEndpoint, bool fromEngine, string? engineFailure)
+    private PlatformChoice(Platform platform, string? engineEndpoint, bool fromEngine, string? engineFailure, bool given = false)
     {
         Platform = platform;
         EngineEndpoint = engineEndpoint;
         FromEngine = fromEngine;
         EngineFailure = engineFailure;
+        Given = given;
     }
 
     /// <summary>The platform.</summary>
     public Platform Platform { get; }
+
+    /// <summary>True when the caller named the platform (<c>-Platform</c>): no engine was asked.</summary>
+    public bool Given { get; }
 
     /// <summary>The engine endpoint asked; null when the settings named none that could work.</summary>
     public string? EngineEndpoint { get; }
@@ -36,6 +40,19 @@ public sealed class PlatformChoice
     /// <summary>Why the engine gave no platform (its error, or the settings' error); null when it answered, or did not
     /// answer in time.</summary>
     public string? EngineFailure { get; }
+
+    /// <summary>The platform the caller named: no engine is asked.</summary>
+    public static PlatformChoice FromCaller(Platform platform) =>
+        new(platform ?? throw new ArgumentNullException(nameof(platform)), null, false, null, given: true);
+
+    /// <summary>
+    /// The platform of an engine that has answered its handshake: its OS and architecture, or this machine's when it
+    /// named neither (an image that records no platform of its own is taken to be the engine's).
+    /// </summary>
+    public static Platform OfEngine(EngineInfo info) =>
+        info is null ? throw new ArgumentNullException(nameof(info))
+        : string.IsNullOrEmpty(info.Os) || string.IsNullOrEmpty(info.Architecture) ? Platform.Current
+        : new Platform(info.Os!, info.Architecture!);
 
     /// <summary>
     /// Asks the engine the docker CLI would use (<c>DOCKER_HOST</c>, the Docker context, the platform default) for its
@@ -71,9 +88,8 @@ public sealed class PlatformChoice
             try
             {
                 var info = await engine.GetInfoAsync(linked.Token).ConfigureAwait(false);
-                return string.IsNullOrEmpty(info.Os) || string.IsNullOrEmpty(info.Architecture)
-                    ? new PlatformChoice(Platform.Current, engine.Endpoint, false, null)
-                    : new PlatformChoice(new Platform(info.Os!, info.Architecture!), engine.Endpoint, true, null);
+                var fromEngine = !string.IsNullOrEmpty(info.Os) && !string.IsNullOrEmpty(info.Architecture);
+                return new PlatformChoice(OfEngine(info), engine.Endpoint, fromEngine, null);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -8,10 +8,10 @@ using ImgTrack.Registry;
 namespace ImgTrack.Collection;
 
 /// <summary>
-/// The registry as a source of identity (<c>Get-ImageIdentity -Remote</c>, issue 9): for each name, the identity the
-/// engine would record after pulling it on <see cref="Platform"/>, built by the same <see cref="ImageIdentityBuilder"/>
-/// rule as engine results. No engine is asked. Every per-name failure is an outcome: the <see cref="RegistryError"/>
-/// becomes the <see cref="IdentityError"/> of the same name. Thread-safe.
+/// The registry as a source of identity (<c>Get-ImageIdentity -Remote</c>): for each name, the identity the engine
+/// would record after pulling it on <see cref="Platform"/>, built by the same <see cref="ImageIdentityBuilder"/> rule as
+/// engine results. No engine is asked. Every per-name failure is an outcome: <see cref="IdentityError.RegistryFailed"/>
+/// with the <see cref="RegistryException"/>, whose <see cref="RegistryError"/> says why. Thread-safe.
 /// </summary>
 public sealed class RegistryIdentityCollector : IIdentitySource, IDisposable
 {

@@ -2,7 +2,9 @@ namespace ImgTrack.Commands;
 
 /// <summary>
 /// Every error ID an ImgTrack cmdlet writes, declared once: stable PascalCase names that scripts and tests pin
-/// (<c>-ErrorId 'ImageNotFound,ImgTrack.Commands.GetImageIdentityCommand'</c>) and the help lists.
+/// (<c>-ErrorId 'ImageNotFound,ImgTrack.Commands.GetImageIdentityCommand'</c>) and the help lists. The values are a
+/// public contract: add new ones, rename none. Which failure each stands for, and its category, is one row of
+/// <see cref="Reporting.ErrorTable"/>.
 /// </summary>
 internal static class ErrorIds
 {

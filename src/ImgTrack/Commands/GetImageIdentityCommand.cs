@@ -7,6 +7,7 @@ using ImgTrack.Completion;
 using ImgTrack.Engine;
 using ImgTrack.Progress;
 using ImgTrack.Registry;
+using ImgTrack.Reporting;
 using ImgTrack.Resources;
 using ImgTrack.Validation;
 
@@ -19,7 +20,8 @@ namespace ImgTrack.Commands;
 /// Inputs are inspected with bounded concurrency across the whole pipeline (a window of pending requests) and
 /// written in input order as soon as each one and all before it are ready, so memory stays flat for thousands
 /// of images. All writing happens on the pipeline thread. With -Remote the source is the registry instead of the
-/// engine (issue 9), through the same pipeline.
+/// engine, through the same pipeline. The cmdlet binds, opens an <see cref="IdentityRun"/>, and writes what it returns:
+/// what the run decides lives in the core, how a failure reads in <see cref="IdentityErrorRecords"/>.
 /// </remarks>
 [Cmdlet(VerbsCommon.Get, "ImageIdentity", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(ImageIdentity))]
@@ -27,7 +29,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 {
     /// <summary>The default number of concurrent engine requests.</summary>
     /// <remarks>
-    /// Chosen with tests/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
+    /// Chosen with tests/Benchmarks/ImgTrack.EngineBenchmark (1,000 images, dockerd 20.10, 2 shared CPUs; medians of one run):
     /// -All took 251 ms at 8, 272 at 4, 213 at 16 and 653 at 1, where the engine's own floor (a plain client, 4
     /// keep-alive connections) took 179 ms and the docker CLI's single <c>docker image inspect $(docker images -q)</c>
     /// 516 ms; 8 and 16 trade places between runs. Connections are kept alive and reused on PowerShell 7.4+
@@ -48,22 +50,12 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     private const string AllSet = "All";
     private const string RemoteSet = "Remote";
 
-    // How many images the -All warning names before it only counts.
-    private const int WarningNameLimit = 20;
-
     // Names arrive one by one, so the total is unknown: progress is drawn only for runs that last.
     private static readonly TimeSpan s_namesProgressDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_allProgressDelay = ProgressPolicy.MinimumInterval;
 
-    private readonly List<string> _neverPushed = new();
-    private ImageIdentityCollector? _collector;
-    private RegistryIdentityCollector? _remote;
-    private RepoDigestResolver? _repoDigests;
-    private Platform? _remotePlatform;
-    private List<string?>? _heldNames;
-    private bool _notComparableWarned;
-    private IdentityPipeline? _pipeline;
-    private UtcTimestamp _collectedAt;
+    private IdentityRun? _run;
+    private IdentityRunReport? _report;
     private bool _showProgress;
     private ProgressThrottle? _progress;
     private int _done;
@@ -110,9 +102,11 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// <summary>
     /// <para type="description">With -Remote: the platform, os/arch[/variant] (linux/arm64/v8), whose image a multi-platform name resolves to; by default the local engine's platform, else this machine's.</para>
     /// </summary>
+    /// <remarks>Parsed once, at binding: a text that is no platform fails binding as a validation error.</remarks>
     [Parameter(ParameterSetName = RemoteSet)]
+    [PlatformTransformation]
     [ValidatePlatform]
-    public string? Platform { get; set; }
+    public PlatformArgument? Platform { get; set; }
 
     /// <summary>
     /// <para type="description">With -Remote: the user name and password for the one registry the names are in; by default the docker config's credentials.</para>
@@ -146,38 +140,34 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        _collectedAt = UtcTimestamp.Now;
         _showProgress = ProgressPolicy.ShouldShowProgress(
             Environment.UserInteractive,
             Host?.Name,
             Host?.UI?.RawUI is not null,
             Environment.GetCommandLineArgs());
-        if (ParameterSetName == RemoteSet)
-        {
-            BeginRemote();
-            return;
-        }
+        _report = new IdentityRunReport(WriteVerbose, WriteWarning, "-" + nameof(Credential), AllowInsecureRegistry);
 
-        // Everything that can fail for the whole run happens here, before the first input and before any command
-        // after this one in the pipeline (Export-Csv) opens its file: a run that cannot work stops with one
-        // terminating error and leaves yesterday's inventory as it was.
-        var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var options = new EngineOptions { RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
-        _collector = Guard(() => ImageIdentityCollector.OpenAsync(DockerHost, workingDirectory, options, _collectedAt, CancellationToken).GetAwaiter().GetResult());
-        var info = _collector.Info;
-        WriteVerbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
-        if (info.UsesContainerdImageStore)
+        // A new source is a switch (a parameter set, or a switch that selects one), its IdentitySourceKind here, its
+        // settings in IdentityRunOptions, and a case in IdentityRun.OpenAsync that opens it; nothing else here changes.
+        var remote = ParameterSetName == RemoteSet;
+        var options = new IdentityRunOptions
         {
-            WriteVerbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
-        }
+            Source = remote ? IdentitySourceKind.Registry : IdentitySourceKind.Engine,
+            CollectedAt = UtcTimestamp.Now,
+            ThrottleLimit = remote && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? DefaultRemoteThrottleLimit : ThrottleLimit,
+            RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            DockerHost = DockerHost,
+            ResolveRepoDigest = ResolveRepoDigest,
+            Platform = Platform?.Platform,
+            Credential = Credential is null ? null : RegistryCredential.FromPassword(Credential.UserName, Credential.GetNetworkCredential().Password ?? string.Empty),
+            KnownNames = MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? Name : Array.Empty<string>(),
+            AllowInsecureRegistries = AllowInsecureRegistry,
+        };
 
-        if (ResolveRepoDigest)
-        {
-            _repoDigests = new RepoDigestResolver(RegistryOptionsFor(new DockerConfigCredentialProvider()));
-            _collector.ResolveRepoDigestsWith(_repoDigests);
-        }
-
-        _pipeline = new IdentityPipeline(_collector, ThrottleLimit, CancellationToken);
+        // Everything that can fail for the whole run fails here, before the first input and before any command after
+        // this one in the pipeline (Export-Csv) opens its file.
+        _run = Guard(() => IdentityRun.OpenAsync(options, _report, CancellationToken).GetAwaiter().GetResult());
     }
 
     /// <inheritdoc />
@@ -186,32 +176,17 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         switch (ParameterSetName)
         {
             case NameSet:
+            case RemoteSet:
                 _progress ??= new ProgressThrottle(s_namesProgressDelay);
                 foreach (var text in Items(Name))
                 {
-                    Write(_pipeline!.Add(text));
+                    Write(() => _run!.Add(text));
                 }
 
                 break;
             case AllSet:
                 _progress ??= new ProgressThrottle(s_allProgressDelay);
-                Write(_pipeline!.AddAll());
-                break;
-            case RemoteSet:
-                _progress ??= new ProgressThrottle(s_namesProgressDelay);
-                foreach (var text in Items(Name))
-                {
-                    if (_heldNames is not null)
-                    {
-                        // -Credential: held until every name is known (see BeginRemote).
-                        _heldNames.Add(text);
-                    }
-                    else
-                    {
-                        Write(_pipeline!.Add(text));
-                    }
-                }
-
+                Write(() => _run!.AddAll());
                 break;
             default:
                 throw new PSInvalidOperationException("Unknown parameter set " + ParameterSetName);
@@ -221,33 +196,19 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (_heldNames is not null)
+        if (_run is not null)
         {
-            var held = _heldNames;
-            _heldNames = null;
-            OpenRemote(CredentialProvider(held));
-            foreach (var text in held)
-            {
-                Write(_pipeline!.Add(text));
-            }
+            Write(() => _run.Finish());
         }
 
-        if (_pipeline is not null)
-        {
-            Write(_pipeline.Drain());
-        }
-
-        if (_neverPushed.Count > 0)
-        {
-            WriteWarning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, _pipeline?.Listed ?? _done, NameList(_neverPushed)));
-        }
-
+        _report?.Finish(_run?.Listed ?? _done);
+        _report?.Flush();
         if (_progress is { HasReported: true })
         {
             WriteProgress(new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done)) { RecordType = ProgressRecordType.Completed });
         }
 
-        ReleaseEngine();
+        ReleaseRun();
         base.EndProcessing();
     }
 
@@ -256,84 +217,46 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
     {
         if (disposing)
         {
-            ReleaseEngine();
+            ReleaseRun();
         }
 
         base.Dispose(disposing);
     }
 
+    private string Endpoint => _run?.Engine?.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
+
     // Enumerates (on the pipeline thread) the outcomes that are ready and writes each one.
-    private void Write(IEnumerable<IdentityOutcome> outcomes) => Guard(() =>
+    private void Write(Func<IEnumerable<IdentityOutcome>> outcomes) => Guard(() =>
     {
-        foreach (var outcome in outcomes)
+        foreach (var outcome in outcomes())
         {
             Emit(outcome);
         }
+
+        return true;
     });
 
     private void Emit(IdentityOutcome outcome)
     {
         _done++;
         ReportProgress();
+        var listed = ParameterSetName == AllSet;
+        if (outcome.Identity is not null)
+        {
+            _report!.Resolved(outcome, listed, Endpoint);
+        }
+
+        // What the run said before this outcome (how the registry was opened) and of it, then the outcome itself.
+        _report!.Flush();
+        WriteRegistryWarnings();
         if (outcome.Identity is { } identity)
         {
-            // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content.
-            if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale)
-            {
-                if (ParameterSetName == AllSet)
-                {
-                    _neverPushed.Add(identity.Name);
-                }
-                else
-                {
-                    WriteWarning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
-                }
-            }
-
-            if (outcome.RepoDigestCheck is { } check)
-            {
-                ReportCheck(identity, check);
-            }
-
-            WriteRegistryWarnings();
             WriteObject(identity);
-            return;
         }
-
-        WriteRegistryWarnings();
-
-        var endpoint = _collector?.Info.Endpoint ?? DockerHost ?? EngineStrings.Unknown;
-        switch (outcome.Error)
+        else
         {
-            case IdentityError.InvalidImageReference:
-                WriteItemError(outcome, outcome.Exception ?? new FormatException(outcome.Detail), ErrorIds.InvalidImageReference, ErrorCategory.InvalidArgument, Format(EngineStrings.InvalidImageReference, outcome.Input, outcome.Detail));
-                break;
-            case IdentityError.ImageNotFound when ParameterSetName == AllSet:
-                // Listed, then removed before its inspect (docker rmi or a prune during the run): an item failure like
-                // any other, so an inventory that lacks an image it listed says so (issue 10, "nothing lost").
-                var vanished = Format(EngineStrings.ImageVanished, outcome.Input, endpoint);
-                WriteItemError(outcome, new ItemNotFoundException(vanished), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, vanished);
-                break;
-            case IdentityError.ImageNotFound:
-                var message = Format(EngineStrings.ImageNotFound, outcome.Input, endpoint);
-                WriteItemError(outcome, new ItemNotFoundException(message), ErrorIds.ImageNotFound, ErrorCategory.ObjectNotFound, message);
-                break;
-            case IdentityError.RemoteNameRequired:
-                var remoteMessage = Format(RegistryStrings.RemoteNameRequired, outcome.Input);
-                WriteItemError(outcome, new ArgumentException(remoteMessage), ErrorIds.RemoteNameRequired, ErrorCategory.InvalidArgument, remoteMessage);
-                break;
-            case IdentityError.RegistryFailed:
-                WriteRegistryError(outcome);
-                break;
-            default:
-                WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), ErrorIds.ImageInspectFailed, ErrorCategory.ReadError, Format(EngineStrings.ImageInspectFailed, outcome.Input, endpoint, outcome.Detail));
-                break;
+            WriteError(IdentityErrorRecords.ForItem(outcome, listed, Endpoint));
         }
-    }
-
-    private void WriteItemError(IdentityOutcome outcome, Exception exception, string errorId, ErrorCategory category, string message)
-    {
-        WriteError(new ErrorRecord(exception, errorId, category, outcome.Input) { ErrorDetails = new ErrorDetails(message) });
     }
 
     private void ReportProgress()
@@ -343,59 +266,29 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             return;
         }
 
-        var total = _pipeline?.Listed ?? 0;
+        var total = _run?.Listed ?? 0;
         var record = total > 0
             ? new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusAll, _done, total)) { PercentComplete = Math.Min(100, _done * 100 / total) }
             : new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done));
         WriteProgress(record);
     }
 
-    private void Guard(Action step) => Guard<object?>(() =>
-    {
-        step();
-        return null;
-    });
-
-    // Runs a blocking step on the pipeline thread, turning the run-ending failures into PowerShell's terms: each is
-    // one terminating error naming the endpoint; cancellation after Ctrl+C stops the pipeline.
+    // Runs a blocking step on the pipeline thread; a failure that ends the run becomes one terminating error, and
+    // cancellation after Ctrl+C stops the pipeline. Objects already written stay written.
+    // The run's verbose lines and warnings are written here too, on this thread, before the step's end or its error.
     private T Guard<T>(Func<T> step)
     {
         try
         {
-            return step();
+            var result = step();
+            _report?.Flush();
+            return result;
         }
-        catch (EngineConfigurationException ex)
+        catch (Exception ex) when (IdentityErrorRecords.ForRun(ex, _run?.Engine?.Endpoint, DockerHost) is { } record)
         {
-            // No usable endpoint (a bad -DockerHost, DOCKER_HOST or context, missing TLS files): the core's message
-            // names the setting and where it came from. A settings error, not a connection error.
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.InvalidEngineConfiguration, ErrorCategory.InvalidArgument, DockerHost));
+            _report?.Flush();
+            ThrowTerminatingError(record);
             throw; // ThrowTerminatingError never returns.
-        }
-        catch (EngineTimeoutException ex)
-        {
-            // The engine answered, then stopped answering within -TimeoutSec (hung, frozen): objects already written
-            // stay written, and the run ends here, once.
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineTimeout, ErrorCategory.OperationTimeout, _collector?.Info.Endpoint ?? DockerHost));
-            throw;
-        }
-        catch (EngineUnreachableException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineUnreachable, ErrorCategory.ConnectionError, _collector?.Info.Endpoint ?? DockerHost));
-            throw;
-        }
-        catch (EngineApiTooOldException ex)
-        {
-            // The message names the engine's API version and the minimum.
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineApiTooOld, ErrorCategory.NotImplemented, DockerHost));
-            throw;
-        }
-        catch (EngineRequestException ex)
-        {
-            // The handshake's and the -All list's errors, and answers that are not the engine API (not HTTP, not JSON:
-            // EngineProtocolException) from any request; an engine's error about one image is an outcome instead. The
-            // endpoint answered, but not as a Docker engine does (a registry's port, a web server, a broken proxy).
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIds.EngineProtocolError, ErrorCategory.ProtocolError, _collector?.Info.Endpoint ?? DockerHost));
-            throw;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
@@ -403,195 +296,24 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         }
     }
 
-    private void ReleaseEngine()
+    private void ReleaseRun()
     {
-        _pipeline?.Dispose();
-        _pipeline = null;
-        _collector?.Dispose();
-        _collector = null;
-        _remote?.Dispose();
-        _remote = null;
-        _repoDigests?.Dispose();
-        _repoDigests = null;
-    }
-
-    // -Remote: no engine is opened. The platform is chosen first (the only engine contact, at most a second, and none
-    // with -Platform); with -Credential the names are held until all are known, so that names in several registries
-    // fail the run before any request. Names given as arguments are known now: they fail it before Export-Csv downstream
-    // opens its file.
-    private void BeginRemote()
-    {
-        if (!MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)))
-        {
-            ThrottleLimit = DefaultRemoteThrottleLimit;
-        }
-
-        _remotePlatform = ChooseRemotePlatform();
-        if (Credential is null)
-        {
-            OpenRemote(new DockerConfigCredentialProvider());
-            return;
-        }
-
-        _ = CredentialRegistry(MyInvocation.BoundParameters.ContainsKey(nameof(Name)) ? Name : Array.Empty<string>());
-        _heldNames = new List<string?>();
-    }
-
-    private void OpenRemote(IRegistryCredentialProvider? credentials)
-    {
-        _remote = new RegistryIdentityCollector(new RemoteImageResolver(RegistryOptionsFor(credentials)), _remotePlatform!, _collectedAt);
-        _pipeline = new IdentityPipeline(_remote, ThrottleLimit, CancellationToken);
-    }
-
-    private Platform ChooseRemotePlatform()
-    {
-        if (Platform is not null)
-        {
-            var given = Registry.Platform.Parse(Platform);
-            WriteVerbose(Format(RegistryStrings.PlatformGivenVerbose, given));
-            return given;
-        }
-
-        var workingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
-        var choice = Guard(() => PlatformChoice.ChooseAsync(workingDirectory, CancellationToken).GetAwaiter().GetResult());
-        WriteVerbose(choice switch
-        {
-            { FromEngine: true } => Format(RegistryStrings.PlatformEngineVerbose, choice.Platform, choice.EngineEndpoint),
-            { EngineFailure: null } => Format(RegistryStrings.PlatformSilentEngineVerbose, choice.Platform, choice.EngineEndpoint, PlatformChoice.EngineProbeTimeout.TotalSeconds),
-            _ => Format(RegistryStrings.PlatformNoEngineVerbose, choice.Platform, choice.EngineFailure),
-        });
-        return choice.Platform;
-    }
-
-    // The -Credential provider for the one registry the names are in.
-    private IRegistryCredentialProvider? CredentialProvider(IEnumerable<string?> names)
-    {
-        var registry = CredentialRegistry(names);
-        if (registry is null)
-        {
-            return null;
-        }
-
-        var password = Credential!.GetNetworkCredential().Password ?? string.Empty;
-        WriteVerbose(Format(RegistryStrings.CredentialVerbose, registry, Credential.UserName));
-        return new SingleRegistryCredentialProvider(registry, RegistryCredential.FromPassword(Credential.UserName, password));
-    }
-
-    // The one registry the names are in (null when no input is a name); a terminating error when they span several.
-    private string? CredentialRegistry(IEnumerable<string?> names)
-    {
-        var registries = new List<string>();
-        foreach (var text in names)
-        {
-            var input = ImageInput.Classify(text);
-            if (input.Kind == ImageInputKind.Name && !registries.Exists(r => string.Equals(r, input.Reference!.Registry, StringComparison.OrdinalIgnoreCase)))
-            {
-                registries.Add(input.Reference!.Registry);
-            }
-        }
-
-        if (registries.Count > 1)
-        {
-            var message = Format(RegistryStrings.CredentialSpansRegistries, registries.Count, string.Join(", ", registries));
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.CredentialSpansRegistries, ErrorCategory.InvalidArgument, registries.ToArray())
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
-        }
-
-        return registries.Count == 0 ? null : registries[0];
-    }
-
-    private RegistryOptions RegistryOptionsFor(IRegistryCredentialProvider? credentials)
-    {
-        var options = new RegistryOptions { Credentials = credentials, RequestTimeout = TimeSpan.FromSeconds(TimeoutSec) };
-        foreach (var registry in AllowInsecureRegistry)
-        {
-            options.AllowInsecureRegistries.Add(registry);
-        }
-
-        var source = credentials switch
-        {
-            DockerConfigCredentialProvider config => config.ConfigFilePath,
-            null => RegistryStrings.CredentialSourceNone,
-            _ => "-" + nameof(Credential),
-        };
-        WriteVerbose(Format(
-            RegistryStrings.RegistryVerbose,
-            source,
-            AllowInsecureRegistry.Length == 0 ? string.Empty : Format(RegistryStrings.InsecureRegistries, string.Join(", ", AllowInsecureRegistry))));
-        return options;
-    }
-
-    // What -ResolveRepoDigest found for one engine image, as warnings (what a script should know) and verbose lines.
-    private void ReportCheck(ImageIdentity identity, RepoDigestCheck check)
-    {
-        switch (check.Result)
-        {
-            case RepoDigestCheckResult.Resolved:
-                WriteVerbose(Format(RegistryStrings.RepoDigestResolvedVerbose, identity.Name, check.Tag.Original, check.Platform, identity.RepoDigest));
-                break;
-            case RepoDigestCheckResult.Confirmed:
-                WriteVerbose(Format(RegistryStrings.RepoDigestConfirmedVerbose, identity.Name, check.Tag.Original, identity.RepoDigest));
-                break;
-            case RepoDigestCheckResult.Stale:
-                WriteWarning(Format(RegistryStrings.StaleWarning, identity.Name, identity.ImageId, check.Tag.Original, check.Remote!.ImageId, check.Platform, check.Remote.RepoDigest, identity.TrackingId));
-                break;
-            case RepoDigestCheckResult.Failed when check.FirstUnreachable:
-                WriteWarning(Format(RegistryStrings.RegistryUnreachableWarning, check.Registry, check.Exception!.Message));
-                break;
-            case RepoDigestCheckResult.Failed:
-                WriteWarning(Format(RegistryStrings.LookupFailedWarning, identity.Name, check.Tag.Original, check.Exception!.Message));
-                break;
-            case RepoDigestCheckResult.RegistrySkipped:
-                WriteVerbose(Format(RegistryStrings.RegistrySkippedVerbose, identity.Name, check.Registry));
-                break;
-            case RepoDigestCheckResult.NotComparable when !_notComparableWarned:
-                _notComparableWarned = true;
-                WriteWarning(Format(RegistryStrings.NotComparableWarning, _collector?.Info.Endpoint ?? DockerHost ?? EngineStrings.Unknown));
-                break;
-        }
+        _run?.Dispose();
+        _run = null;
     }
 
     // The registry client's own warnings (a configured credential helper that is missing), on the pipeline thread.
     private void WriteRegistryWarnings()
     {
-        var warnings = _remote?.TakeWarnings() ?? _repoDigests?.TakeWarnings();
-        if (warnings is null)
+        if (_run is null)
         {
             return;
         }
 
-        foreach (var warning in warnings)
+        foreach (var warning in _run.TakeWarnings())
         {
             WriteWarning(warning);
         }
-    }
-
-    // The registry's classification (RegistryError) in PowerShell's terms: the error ID and the category.
-    private void WriteRegistryError(IdentityOutcome outcome)
-    {
-        var (errorId, category) = (outcome.Exception as RegistryException)?.Error switch
-        {
-            RegistryError.ManifestNotFound => (ErrorIds.ManifestNotFound, ErrorCategory.ObjectNotFound),
-            RegistryError.RegistryUnauthorized => (ErrorIds.RegistryUnauthorized, ErrorCategory.PermissionDenied),
-            RegistryError.PlatformNotFound => (ErrorIds.PlatformNotFound, ErrorCategory.ObjectNotFound),
-            RegistryError.DigestMismatch => (ErrorIds.DigestMismatch, ErrorCategory.SecurityError),
-            RegistryError.UnsupportedManifest => (ErrorIds.UnsupportedManifest, ErrorCategory.InvalidData),
-            _ => (ErrorIds.RegistryUnavailable, ErrorCategory.ConnectionError),
-        };
-        var message = Format(RegistryStrings.RegistryItemFailed, outcome.Input, outcome.Detail);
-        WriteItemError(outcome, outcome.Exception ?? new InvalidOperationException(outcome.Detail), errorId, category, message);
-    }
-
-    private static string NameList(List<string> names)
-    {
-        if (names.Count <= WarningNameLimit)
-        {
-            return string.Join(", ", names);
-        }
-
-        return Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
     }
 
     private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);

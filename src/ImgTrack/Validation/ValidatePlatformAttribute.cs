@@ -1,12 +1,12 @@
 using System;
 using System.Management.Automation;
-using ImgTrack.Registry;
 
 namespace ImgTrack.Validation;
 
 /// <summary>
-/// Checks at binding time that a parameter's value reads as a platform, <c>os/arch[/variant]</c> (<c>linux/arm64/v8</c>):
-/// a bad value fails as PowerShell's <c>ParameterArgumentValidationError</c>, before the run starts.
+/// Lets through a <see cref="PlatformArgument"/> (made by <see cref="PlatformTransformationAttribute"/>) only when it
+/// holds a platform, <c>os/arch[/variant]</c> (<c>linux/arm64/v8</c>): a bad value fails as PowerShell's
+/// <c>ParameterArgumentValidationError</c>, naming the expected form, before the run starts.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ValidatePlatformAttribute : ValidateArgumentsAttribute
@@ -14,14 +14,10 @@ public sealed class ValidatePlatformAttribute : ValidateArgumentsAttribute
     /// <inheritdoc />
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
-        var text = arguments is PSObject wrapped ? wrapped.BaseObject as string : arguments as string;
-        try
+        var argument = (arguments is PSObject wrapped ? wrapped.BaseObject : arguments) as PlatformArgument ?? PlatformArgument.Parse(arguments?.ToString());
+        if (argument.Error is not null)
         {
-            _ = Platform.Parse(text!);
-        }
-        catch (FormatException e)
-        {
-            throw new ValidationMetadataException(e.Message, e);
+            throw new ValidationMetadataException(argument.Error);
         }
     }
 }

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using ImgTrack.Collection;
+using ImgTrack.Engine;
+using ImgTrack.Registry;
+using ImgTrack.Resources;
+
+namespace ImgTrack.Reporting;
+
+/// <summary>
+/// What a <c>Get-ImageIdentity</c> run tells besides its objects and errors, as text for PowerShell's verbose and
+/// warning streams: which engine or registry it asked and how, what <c>-ResolveRepoDigest</c> found, and which images
+/// were never pushed. The run may report from any thread (after an awaited handshake, a thread-pool thread), and
+/// PowerShell's streams may be written only from the pipeline thread: lines are queued, and <see cref="Flush"/>, called
+/// by the cmdlet on its pipeline thread, writes them in the order they came.
+/// </summary>
+internal sealed class IdentityRunReport : IIdentityRunLog
+{
+    // How many images the -All warning names before it only counts.
+    private const int WarningNameLimit = 20;
+
+    private readonly ConcurrentQueue<(bool Warning, string Text)> _lines = new();
+    private readonly Action<string> _writeVerbose;
+    private readonly Action<string> _writeWarning;
+    private readonly string _credentialParameter;
+    private readonly IReadOnlyList<string> _insecure;
+    private readonly List<string> _neverPushed = new();
+    private bool _notComparableWarned;
+
+    /// <summary>Creates the report.</summary>
+    /// <param name="verbose">Writes a verbose line (on the pipeline thread, from <see cref="Flush"/>).</param>
+    /// <param name="warning">Writes a warning (on the pipeline thread, from <see cref="Flush"/>).</param>
+    /// <param name="credentialParameter">How the caller names a given credential (<c>-Credential</c>).</param>
+    /// <param name="insecure">The plain-HTTP registries as the caller gave them.</param>
+    public IdentityRunReport(Action<string> verbose, Action<string> warning, string credentialParameter, IReadOnlyList<string> insecure)
+    {
+        _writeVerbose = verbose;
+        _writeWarning = warning;
+        _credentialParameter = credentialParameter;
+        _insecure = insecure;
+    }
+
+    /// <summary>Writes the queued lines, in order; call on the pipeline thread.</summary>
+    public void Flush()
+    {
+        while (_lines.TryDequeue(out var line))
+        {
+            (line.Warning ? _writeWarning : _writeVerbose)(line.Text);
+        }
+    }
+
+    /// <inheritdoc />
+    public void EngineOpened(EngineInfo info)
+    {
+        Verbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
+        if (info.UsesContainerdImageStore)
+        {
+            Verbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
+        }
+    }
+
+    /// <inheritdoc />
+    public void PlatformChosen(PlatformChoice choice) => Verbose(choice switch
+    {
+        { Given: true } => Format(RegistryStrings.PlatformGivenVerbose, choice.Platform),
+        { FromEngine: true } => Format(RegistryStrings.PlatformEngineVerbose, choice.Platform, choice.EngineEndpoint),
+        { EngineFailure: null } => Format(RegistryStrings.PlatformSilentEngineVerbose, choice.Platform, choice.EngineEndpoint, PlatformChoice.EngineProbeTimeout.TotalSeconds),
+        _ => Format(RegistryStrings.PlatformNoEngineVerbose, choice.Platform, choice.EngineFailure),
+    });
+
+    /// <inheritdoc />
+    public void CredentialScoped(string registry, string? userName) =>
+        Verbose(Format(RegistryStrings.CredentialVerbose, registry, userName));
+
+    /// <inheritdoc />
+    public void RegistryOpened(IRegistryCredentialProvider? credentials, RegistryOptions options)
+    {
+        var source = credentials switch
+        {
+            DockerConfigCredentialProvider config => config.ConfigFilePath,
+            null => RegistryStrings.CredentialSourceNone,
+            _ => _credentialParameter,
+        };
+        Verbose(Format(
+            RegistryStrings.RegistryVerbose,
+            source,
+            _insecure.Count == 0 ? string.Empty : Format(RegistryStrings.InsecureRegistries, string.Join(", ", _insecure))));
+    }
+
+    /// <summary>
+    /// Says what is worth saying about one resolved image before it is written: that it was never pushed (at once, or
+    /// in one summary when <paramref name="listed"/>), and what the registry said of its tag.
+    /// </summary>
+    /// <param name="outcome">A resolved outcome.</param>
+    /// <param name="listed">True for the engine's own list (<c>-All</c>): never-pushed images are named in one summary.</param>
+    /// <param name="endpoint">The engine endpoint, for messages.</param>
+    public void Resolved(IdentityOutcome outcome, bool listed, string endpoint)
+    {
+        var identity = outcome.Identity!;
+
+        // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content.
+        if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale)
+        {
+            if (listed)
+            {
+                _neverPushed.Add(identity.Name);
+            }
+            else
+            {
+                Warning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+            }
+        }
+
+        if (outcome.RepoDigestCheck is { } check)
+        {
+            ReportCheck(identity, check, endpoint);
+        }
+    }
+
+    /// <summary>The one summary of never-pushed images of a listed run, if any.</summary>
+    /// <param name="total">How many images the run wrote or listed.</param>
+    public void Finish(int total)
+    {
+        if (_neverPushed.Count > 0)
+        {
+            Warning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed)));
+        }
+    }
+
+    private void Verbose(string text) => _lines.Enqueue((false, text));
+
+    private void Warning(string text) => _lines.Enqueue((true, text));
+
+    private static string NameList(List<string> names) =>
+        names.Count <= WarningNameLimit
+            ? string.Join(", ", names)
+            : Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
+
+    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+
+    // What -ResolveRepoDigest found for one engine image, as warnings (what a script should know) and verbose lines.
+    private void ReportCheck(ImageIdentity identity, RepoDigestCheck check, string endpoint)
+    {
+        switch (check.Result)
+        {
+            case RepoDigestCheckResult.Resolved:
+                Verbose(Format(RegistryStrings.RepoDigestResolvedVerbose, identity.Name, check.Tag.Original, check.Platform, identity.RepoDigest));
+                break;
+            case RepoDigestCheckResult.Confirmed:
+                Verbose(Format(RegistryStrings.RepoDigestConfirmedVerbose, identity.Name, check.Tag.Original, identity.RepoDigest));
+                break;
+            case RepoDigestCheckResult.Stale:
+                Warning(Format(RegistryStrings.StaleWarning, identity.Name, identity.ImageId, check.Tag.Original, check.Remote!.ImageId, check.Platform, check.Remote.RepoDigest, identity.TrackingId));
+                break;
+            case RepoDigestCheckResult.Failed when check.FirstUnreachable:
+                Warning(Format(RegistryStrings.RegistryUnreachableWarning, check.Registry, check.Exception!.Message));
+                break;
+            case RepoDigestCheckResult.Failed:
+                Warning(Format(RegistryStrings.LookupFailedWarning, identity.Name, check.Tag.Original, check.Exception!.Message));
+                break;
+            case RepoDigestCheckResult.RegistrySkipped:
+                Verbose(Format(RegistryStrings.RegistrySkippedVerbose, identity.Name, check.Registry));
+                break;
+            case RepoDigestCheckResult.NotComparable when !_notComparableWarned:
+                _notComparableWarned = true;
+                Warning(Format(RegistryStrings.NotComparableWarning, endpoint));
+                break;
+        }
+    }
+}

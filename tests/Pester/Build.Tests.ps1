@@ -1,0 +1,292 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# The build as a user runs it (issue 7, "Help that ships, a package that installs"): the staging target keeps
+# help, build.ps1 -Task Package writes a package that installs and runs, and the help platyPS builds is complete.
+# Every child process gets a throwaway profile (see Invoke-IsolatedPwsh): nothing here touches the user's
+# PowerShell or PSResourceGet settings.
+
+BeforeAll {
+    $script:repoRoot = (Resolve-Path -LiteralPath (Join-Path $PSScriptRoot '../..')).Path
+    $script:stagedModule = Join-Path $script:repoRoot 'out/ImgTrack'
+
+    # The pwsh running these tests; as the pinned dotnet tool, this process is 'dotnet', and $PSHOME holds the
+    # apphost.
+    $script:pwsh = Join-Path $PSHOME ($(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }))
+    if (-not (Test-Path -LiteralPath $script:pwsh)) {
+        $script:pwsh = (Get-Process -Id $PID).Path
+    }
+
+    # Runs a command in a fresh pwsh whose home, XDG folders and working directory are under $Root. PSResourceGet
+    # keeps its repository list under the user's local application data (~/.local/share/PSResourceGet on Linux),
+    # so a repository registered there stays out of the user's own list. The folders must exist: .NET returns
+    # an empty local-application-data path for a missing one, and PSResourceGet then writes into the current
+    # directory. (On Windows that folder does not follow the environment: callers also unregister in finally.)
+    function Invoke-IsolatedPwsh {
+        param(
+            [Parameter(Mandatory)] [string] $Command,
+            [Parameter(Mandatory)] [string] $Root
+        )
+
+        $folders = [ordered]@{
+            HOME            = $Root
+            USERPROFILE     = $Root
+            XDG_DATA_HOME   = Join-Path $Root '.local/share'
+            XDG_CONFIG_HOME = Join-Path $Root '.config'
+            XDG_CACHE_HOME  = Join-Path $Root '.cache'
+            LOCALAPPDATA    = Join-Path $Root 'AppData/Local'
+            APPDATA         = Join-Path $Root 'AppData/Roaming'
+        }
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:pwsh)
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Command) {
+            $info.ArgumentList.Add($argument)
+        }
+
+        foreach ($entry in $folders.GetEnumerator()) {
+            $null = New-Item -ItemType Directory -Path $entry.Value -Force
+            $info.Environment[$entry.Key] = $entry.Value
+        }
+
+        $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+        $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+        $info.WorkingDirectory = $Root
+        $info.UseShellExecute = $false
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        try {
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $process.WaitForExit()
+            [pscustomobject]@{
+                ExitCode = $process.ExitCode
+                Output   = $stdout.GetAwaiter().GetResult()
+                Error    = $stderr.GetAwaiter().GetResult()
+            }
+        }
+        finally {
+            $process.Dispose()
+        }
+    }
+
+    # A PowerShell single-quoted string literal for a path.
+    function ConvertTo-Literal([string] $Text) { "'" + $Text.Replace("'", "''") + "'" }
+
+    $script:isolatedModulePath = "`$env:PSModulePath = Join-Path `$PSHOME 'Modules'"
+}
+
+Describe 'StageModule target' {
+    # dotnet build stages out/ImgTrack through this target. It runs here against a scratch folder, with stand-in
+    # assemblies (TargetDir overridden), so the test neither builds nor touches out/ImgTrack.
+    Context 'A module folder that already holds generated help and stale files' {
+        BeforeAll {
+            $scratch = Join-Path $TestDrive 'stage'
+            $script:moduleDir = Join-Path $scratch 'ImgTrack'
+            $bin = Join-Path $scratch 'bin'
+            $null = New-Item -ItemType Directory -Path $bin, (Join-Path $script:moduleDir 'en-US'), (Join-Path $script:moduleDir 'Dependencies') -Force
+            Set-Content -LiteralPath (Join-Path $bin 'ImgTrack.dll') -Value 'stand-in'
+            Set-Content -LiteralPath (Join-Path $bin 'ImgTrack.Core.dll') -Value 'stand-in'
+            $script:help = @{
+                'ImgTrack.dll-Help.xml'   = '<helpItems schema="maml" />'
+                'about_ImgTrack.help.txt' = "TOPIC`n    about_imgtrack`n"
+            }
+            foreach ($name in $script:help.Keys) {
+                Set-Content -LiteralPath (Join-Path $script:moduleDir "en-US/$name") -Value $script:help[$name] -NoNewline
+            }
+
+            Set-Content -LiteralPath (Join-Path $script:moduleDir 'Stale.Removed.dll') -Value 'left by an older build'
+            Set-Content -LiteralPath (Join-Path $script:moduleDir 'Dependencies/Stale.Dependency.dll') -Value 'left by an older build'
+
+            $project = Join-Path $script:repoRoot 'src/ImgTrack/ImgTrack.csproj'
+            $script:msbuild = & dotnet msbuild $project -nologo -verbosity:minimal -target:StageModule "-property:ImgTrackModuleDir=$script:moduleDir/" "-property:TargetDir=$bin/" 2>&1
+            $script:msbuildExitCode = $LASTEXITCODE
+        }
+
+        It 'Should succeed' {
+            $script:msbuildExitCode | Should -Be 0 -Because ($script:msbuild -join [Environment]::NewLine)
+        }
+
+        It 'Should keep <_> in en-US byte for byte' -ForEach @('ImgTrack.dll-Help.xml', 'about_ImgTrack.help.txt') {
+            Get-Content -LiteralPath (Join-Path $script:moduleDir "en-US/$_") -Raw | Should -BeExactly $script:help[$_]
+        }
+
+        It 'Should remove files it no longer stages' {
+            Join-Path $script:moduleDir 'Stale.Removed.dll' | Should -Not -Exist
+            Join-Path $script:moduleDir 'Dependencies/Stale.Dependency.dll' | Should -Not -Exist
+        }
+
+        It 'Should stage <_>' -ForEach @('ImgTrack.psd1', 'ImgTrack.dll', 'ImgTrack.Core.dll', 'ImgTrack.format.ps1xml', 'ImgTrack.types.ps1xml', 'LICENSE') {
+            Join-Path $script:moduleDir $_ | Should -Exist
+        }
+
+        It 'Should stamp the manifest with the version from Directory.Build.props' {
+            $props = [xml](Get-Content -LiteralPath (Join-Path $script:repoRoot 'Directory.Build.props') -Raw)
+            $version = @($props.Project.PropertyGroup.VersionPrefix | Where-Object { $_ })[0]
+            (Import-PowerShellDataFile -LiteralPath (Join-Path $script:moduleDir 'ImgTrack.psd1')).ModuleVersion | Should -Be $version
+        }
+    }
+}
+
+Describe 'build.ps1 -Task Package' {
+    BeforeAll {
+        $script:buildScript = Join-Path $script:repoRoot 'build.ps1'
+        $script:version = (Import-PowerShellDataFile -LiteralPath (Join-Path $script:stagedModule 'ImgTrack.psd1')).ModuleVersion
+        $script:package = Join-Path $script:repoRoot "out/ImgTrack.$script:version.nupkg"
+    }
+
+    Context 'Without platyPS and without -SkipHelp' {
+        BeforeAll {
+            # PSModulePath is cut down to PowerShell's own modules, so no platyPS installed on this machine is found.
+            $command = "$script:isolatedModulePath; " +
+                "if (Get-Module -ListAvailable -Name platyPS) { 'platyPS is in PowerShell''s own module folder'; exit 3 }; " +
+                "& $(ConvertTo-Literal $script:buildScript) -Task Package"
+            $script:result = Invoke-IsolatedPwsh -Command $command -Root (Join-Path $TestDrive 'no-platyps')
+        }
+
+        It 'Should stop with exit code 1' {
+            $script:result.ExitCode | Should -Be 1 -Because ($script:result.Output + $script:result.Error)
+        }
+
+        It 'Should say that platyPS is missing and that -SkipHelp packages without help' {
+            $text = ($script:result.Output + $script:result.Error) -replace '\s+', ' '
+            $text | Should -Match 'Package stopped: platyPS 0\.14 was not found'
+            $text | Should -Match 'Run again with -SkipHelp'
+        }
+    }
+
+    Context 'With -SkipHelp' {
+        BeforeAll {
+            $root = Join-Path $TestDrive 'package'
+            $script:build = Invoke-IsolatedPwsh -Root $root -Command "& $(ConvertTo-Literal $script:buildScript) -Task Package -SkipHelp"
+
+            # A local folder repository that holds only this package, registered in the throwaway profile and
+            # unregistered again whatever happens.
+            $repository = Join-Path $root 'repository'
+            $script:saved = Join-Path $root 'saved'
+            $null = New-Item -ItemType Directory -Path $repository, $script:saved -Force
+            if (Test-Path -LiteralPath $script:package) {
+                Copy-Item -LiteralPath $script:package -Destination $repository
+            }
+
+            $name = 'ImgTrackBuildTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+            $script:install = Invoke-IsolatedPwsh -Root $root -Command (@(
+                    '$ErrorActionPreference = ''Stop'''
+                    "Register-PSResourceRepository -Name '$name' -Uri $(ConvertTo-Literal $repository) -Trusted"
+                    'try {'
+                    "    Save-PSResource -Name ImgTrack -Version '$script:version' -Repository '$name' -Path $(ConvertTo-Literal $script:saved) -TrustRepository"
+                    '}'
+                    'finally {'
+                    "    Unregister-PSResourceRepository -Name '$name'"
+                    '}'
+                    "if (Get-PSResourceRepository -Name '$name' -ErrorAction SilentlyContinue) { throw 'still registered' }"
+                ) -join [Environment]::NewLine)
+
+            # A fresh pwsh that sees only the saved module and PowerShell's own modules.
+            $script:run = Invoke-IsolatedPwsh -Root $root -Command (@(
+                    '$ErrorActionPreference = ''Stop'''
+                    "`$env:PSModulePath = $(ConvertTo-Literal $script:saved) + [IO.Path]::PathSeparator + (Join-Path `$PSHOME 'Modules')"
+                    'Import-Module -Name ImgTrack'
+                    '(Get-Module -Name ImgTrack).ModuleBase'
+                    '(Get-Command -Module ImgTrack).Count'
+                    '(ConvertTo-ImageReference -Name nginx).Reference'
+                    "'localhost:5000/team/app:1.0', 'Not Valid' | Test-ImageReference"
+                ) -join [Environment]::NewLine)
+        }
+
+        It 'Should write out/ImgTrack.<version>.nupkg and say so' {
+            $script:build.ExitCode | Should -Be 0 -Because ($script:build.Output + $script:build.Error)
+            $script:package | Should -Exist
+            $script:build.Output | Should -Match ([regex]::Escape("Package: $script:package"))
+        }
+
+        It 'Should warn that Docs did not run' {
+            ($script:build.Output + $script:build.Error) -replace '\s+', ' ' | Should -Match '-SkipHelp: Docs did not run'
+        }
+
+        It 'Should install with Save-PSResource from a local folder repository' {
+            $script:install.ExitCode | Should -Be 0 -Because ($script:install.Output + $script:install.Error)
+            Join-Path $script:saved "ImgTrack/$script:version/ImgTrack.psd1" | Should -Exist
+            Join-Path $script:saved "ImgTrack/$script:version/Dependencies" | Should -Exist
+        }
+
+        It 'Should leave the repository registered nowhere but in the throwaway profile' -Skip:$IsWindows {
+            # On Linux and macOS the profile's local application data is the XDG data folder set for the child.
+            $store = Join-Path $TestDrive 'package/.local/share/PSResourceGet/PSResourceRepository.xml'
+            $store | Should -Exist
+            Get-Content -LiteralPath $store -Raw | Should -Not -Match 'ImgTrackBuildTest'
+        }
+
+        It 'Should import and run in a fresh pwsh with an isolated PSModulePath' {
+            $script:run.ExitCode | Should -Be 0 -Because ($script:run.Output + $script:run.Error)
+            $lines = @($script:run.Output -split '\r?\n' | Where-Object { $_ })
+            $lines[0] | Should -Be (Join-Path $script:saved "ImgTrack/$script:version")
+            $lines[1..4] | Should -Be @('4', 'docker.io/library/nginx:latest', 'True', 'False')
+        }
+    }
+}
+
+Describe 'Help built by platyPS 0.14' {
+    BeforeAll {
+        $script:platyPS = Get-Module -ListAvailable -Name platyPS |
+            Where-Object { $_.Version -ge [version]'0.14.0' -and $_.Version -lt [version]'1.0' } |
+            Sort-Object Version -Descending |
+            Select-Object -First 1
+        $script:skipBecause = 'platyPS 0.14 is not in PSModulePath (no package registry here serves it), so its output cannot be checked; tests/Cmdlets/ImgTrack.PowerShell.Tests/HelpDocTests.cs checks the markdown structurally instead'
+        if ($null -eq $script:platyPS) {
+            return
+        }
+
+        # New-ExternalHelp into a copy of the staged module, then Get-Help in a fresh pwsh that imports the copy.
+        $modules = Join-Path $TestDrive 'help-modules'
+        $copy = Join-Path $modules 'ImgTrack'
+        $null = New-Item -ItemType Directory -Path $modules -Force
+        Copy-Item -LiteralPath $script:stagedModule -Destination $copy -Recurse
+        Remove-Item -LiteralPath (Join-Path $copy 'en-US') -Recurse -Force -ErrorAction SilentlyContinue
+        Import-Module -ModuleInfo $script:platyPS -ErrorAction Stop
+        $null = New-ExternalHelp -Path (Join-Path $script:repoRoot 'docs/en-US') -OutputPath (Join-Path $copy 'en-US') -Force
+        $script:helpFiles = @(Get-ChildItem -LiteralPath (Join-Path $copy 'en-US') -File).Name
+
+        $command = @(
+            '$ErrorActionPreference = ''Stop'''
+            "`$env:PSModulePath = $(ConvertTo-Literal $modules) + [IO.Path]::PathSeparator + (Join-Path `$PSHOME 'Modules')"
+            'Import-Module -Name ImgTrack'
+            '$cmdlets = foreach ($name in (Get-Command -Module ImgTrack).Name) {'
+            '    $help = Get-Help -Name $name -Full'
+            '    [pscustomobject]@{'
+            '        Name        = $name'
+            '        Description = ($help.description | Out-String).Trim()'
+            '        Parameters  = @($help.parameters.parameter | Where-Object { ($_.description | Out-String).Trim() } | ForEach-Object name)'
+            '        Examples    = @($help.examples.example).Count'
+            '        Expected    = @((Get-Command -Name $name).Parameters.Keys | Where-Object {'
+            '            $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and'
+            '            $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters -and $_ -ne ''ProgressAction'' })'
+            '    }'
+            '}'
+            '[pscustomobject]@{ Cmdlets = @($cmdlets); About = (Get-Help -Name about_ImgTrack | Out-String) } | ConvertTo-Json -Depth 4'
+        ) -join [Environment]::NewLine
+        $result = Invoke-IsolatedPwsh -Root (Join-Path $TestDrive 'help') -Command $command
+        $result.ExitCode | Should -Be 0 -Because ($result.Output + $result.Error)
+        $script:help = $result.Output | ConvertFrom-Json
+    }
+
+    It 'Should write ImgTrack.dll-Help.xml and about_ImgTrack.help.txt' {
+        if ($null -eq $script:platyPS) { Set-ItResult -Skipped -Because $script:skipBecause; return }
+        $script:helpFiles | Should -Contain 'ImgTrack.dll-Help.xml'
+        $script:helpFiles | Should -Contain 'about_ImgTrack.help.txt'
+    }
+
+    It 'Should give <_> a description, every parameter with a description, and at least three examples' -ForEach @(
+        'ConvertTo-ImageReference', 'ConvertTo-TrackingKey', 'Get-ImageIdentity', 'Test-ImageReference'
+    ) {
+        if ($null -eq $script:platyPS) { Set-ItResult -Skipped -Because $script:skipBecause; return }
+        $cmdlet = $script:help.Cmdlets | Where-Object Name -EQ $_
+        $cmdlet.Description | Should -Not -BeNullOrEmpty
+        @($cmdlet.Parameters | Sort-Object) | Should -Be @($cmdlet.Expected | Sort-Object)
+        $cmdlet.Examples | Should -BeGreaterOrEqual 3
+    }
+
+    It 'Should show about_ImgTrack as plain text' {
+        if ($null -eq $script:platyPS) { Set-ItResult -Skipped -Because $script:skipBecause; return }
+        $script:help.About | Should -Match 'SHORT DESCRIPTION'
+        $script:help.About | Should -Match 'TrackingKey'
+        $script:help.About | Should -Not -Match '\|---'
+    }
+}
