@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# The build as a user runs it (issue 7, "Help that ships, a package that installs"): the staging target keeps
-# help, build.ps1 -Task Package writes a package that installs and runs, and the help platyPS builds is complete.
+# The build as a user runs it: the staging target keeps help, Docs fails without platyPS, build.ps1 -Task Package
+# writes a Release package that installs and runs (with no help under -SkipHelp, and says so), and the help platyPS
+# builds is complete.
 # Every child process gets a throwaway profile (see Invoke-IsolatedPwsh): nothing here touches the user's
 # PowerShell or PSResourceGet settings.
 
@@ -125,6 +126,28 @@ Describe 'StageModule target' {
     }
 }
 
+Describe 'build.ps1 -Task Docs' {
+    Context 'Without platyPS' {
+        BeforeAll {
+            # PSModulePath is cut down to PowerShell's own modules, so no platyPS installed on this machine is found.
+            $command = "$script:isolatedModulePath; " +
+                "if (Get-Module -ListAvailable -Name platyPS) { 'platyPS is in PowerShell''s own module folder'; exit 3 }; " +
+                "& $(ConvertTo-Literal (Join-Path $script:repoRoot 'build.ps1')) -Task Docs"
+            $script:docs = Invoke-IsolatedPwsh -Command $command -Root (Join-Path $TestDrive 'docs-no-platyps')
+        }
+
+        It 'Should fail with exit code 1, so a build cannot go on without help' {
+            $script:docs.ExitCode | Should -Be 1 -Because ($script:docs.Output + $script:docs.Error)
+        }
+
+        It 'Should say that platyPS 0.14 is missing and how to install it' {
+            $text = ($script:docs.Output + $script:docs.Error) -replace '\s+', ' '
+            $text | Should -Match 'Docs stopped: platyPS 0\.14 was not found'
+            $text | Should -Match ([regex]::Escape('Install-PSResource -Name platyPS -Version 0.14.2'))
+        }
+    }
+}
+
 Describe 'build.ps1 -Task Package' {
     BeforeAll {
         $script:buildScript = Join-Path $script:repoRoot 'build.ps1'
@@ -154,6 +177,15 @@ Describe 'build.ps1 -Task Package' {
 
     Context 'With -SkipHelp' {
         BeforeAll {
+            # Help an earlier Docs run left in the staged module must not reach a package said to have none: where
+            # out/ImgTrack has no help, a stand-in is planted for this context and removed after it.
+            $script:stagedHelp = Join-Path $script:stagedModule 'en-US'
+            $script:plantedHelp = -not (Test-Path -LiteralPath $script:stagedHelp)
+            if ($script:plantedHelp) {
+                $null = New-Item -ItemType Directory -Path $script:stagedHelp
+                Set-Content -LiteralPath (Join-Path $script:stagedHelp 'ImgTrack.dll-Help.xml') -Value '<helpItems schema="maml" />'
+            }
+
             $root = Join-Path $TestDrive 'package'
             $script:build = Invoke-IsolatedPwsh -Root $root -Command "& $(ConvertTo-Literal $script:buildScript) -Task Package -SkipHelp"
 
@@ -188,7 +220,15 @@ Describe 'build.ps1 -Task Package' {
                     '(Get-Command -Module ImgTrack).Count'
                     '(ConvertTo-ImageReference -Name nginx).Reference'
                     "'localhost:5000/team/app:1.0', 'Not Valid' | Test-ImageReference"
+                    # A Debug build disables the JIT optimizer; a Release build does not.
+                    '[bool]@((Get-Module -Name ImgTrack).ImplementingAssembly.GetCustomAttributes([System.Diagnostics.DebuggableAttribute], $false) | Where-Object IsJITOptimizerDisabled)'
                 ) -join [Environment]::NewLine)
+        }
+
+        AfterAll {
+            if ($script:plantedHelp) {
+                Remove-Item -LiteralPath $script:stagedHelp -Recurse -Force
+            }
         }
 
         It 'Should write out/ImgTrack.<version>.nupkg and say so' {
@@ -197,8 +237,20 @@ Describe 'build.ps1 -Task Package' {
             $script:build.Output | Should -Match ([regex]::Escape("Package: $script:package"))
         }
 
-        It 'Should warn that Docs did not run' {
-            ($script:build.Output + $script:build.Error) -replace '\s+', ' ' | Should -Match '-SkipHelp: Docs did not run'
+        It 'Should warn that Docs did not run and that the package has no help' {
+            $text = ($script:build.Output + $script:build.Error) -replace '\s+', ' '
+            $text | Should -Match '-SkipHelp: Docs did not run'
+            $text | Should -Match 'this package has no help'
+        }
+
+        It 'Should pack no help, even where the staged module holds some' {
+            $script:install.ExitCode | Should -Be 0 -Because ($script:install.Output + $script:install.Error)
+            Join-Path $script:saved "ImgTrack/$script:version/en-US" | Should -Not -Exist
+        }
+
+        It 'Should pack a Release build' {
+            $script:run.ExitCode | Should -Be 0 -Because ($script:run.Output + $script:run.Error)
+            @($script:run.Output -split '\r?\n' | Where-Object { $_ })[5] | Should -Be 'False' -Because 'a Release build leaves the JIT optimizer on'
         }
 
         It 'Should install with Save-PSResource from a local folder repository' {
@@ -220,6 +272,90 @@ Describe 'build.ps1 -Task Package' {
             $lines[0] | Should -Be (Join-Path $script:saved "ImgTrack/$script:version")
             $lines[1..4] | Should -Be @('4', 'docker.io/library/nginx:latest', 'True', 'False')
         }
+    }
+}
+
+Describe 'build.ps1 -Task Test: the .NET Framework layer hook' {
+    # The Test task's functions, loaded as build.ps1 loads them, over a scratch repository root.
+    BeforeAll {
+        $RepoRoot = Join-Path $TestDrive 'repo'
+        $null = New-Item -ItemType Directory -Path $RepoRoot -Force
+        . (Join-Path $script:repoRoot 'build/Common.ps1')
+        . (Join-Path $script:repoRoot 'build/Tasks/Test.ps1')
+
+        # A stand-in for the layer's runner: a pwsh that writes $Report (if any) and exits with $ExitCode.
+        function New-LayerCommand([string] $Report, [string] $Xml, [int] $ExitCode) {
+            $write = if ($Xml) { "Set-Content -LiteralPath $(ConvertTo-Literal $Report) -Value $(ConvertTo-Literal $Xml); " } else { '' }
+            @{
+                FilePath     = $script:pwsh
+                ArgumentList = @('-NoProfile', '-NonInteractive', '-Command', "$write'runner output'; exit $ExitCode")
+                ReportPath   = $Report
+            }
+        }
+
+        $script:layerFolder = Join-Path $RepoRoot 'tests/NetFramework'
+        $null = New-Item -ItemType Directory -Path $script:layerFolder -Force
+    }
+
+    It 'Should do nothing and add no layer without tests/NetFramework' {
+        $marker = Join-Path $TestDrive 'ran.txt'
+        $command = New-LayerCommand -Report $marker -Xml '<assemblies />' -ExitCode 0
+        Invoke-NetFrameworkLayer -Folder (Join-Path $TestDrive 'absent') -Command $command | Should -BeNullOrEmpty
+        $marker | Should -Not -Exist
+    }
+
+    It 'Should read passed, failed plus errors, and skipped from the xUnit report, and fold them into the Total line' {
+        $report = Join-Path $TestDrive 'netfx.xml'
+        $xml = '<assemblies><assembly name="a" total="5" passed="3" failed="1" skipped="1" errors="0" />' +
+            '<assembly name="b" total="2" passed="2" failed="0" skipped="0" errors="1" /></assemblies>'
+        $counts = Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -Xml $xml -ExitCode 1) 6>$null
+        $counts.Passed | Should -Be 5
+        $counts.Failed | Should -Be 2
+        $counts.Skipped | Should -Be 1
+        $counts.ExitCode | Should -Be 1
+
+        $layers = [ordered]@{
+            xUnit        = [pscustomobject]@{ Passed = 10; Failed = 0; Skipped = 2; ExitCode = 0 }
+            Pester       = [pscustomobject]@{ Passed = 4; Failed = 0; Skipped = 1; ExitCode = 0 }
+            NetFramework = $counts
+        }
+        $output = @(Write-TestSummary -Layers $layers 6>&1)
+        $lines = @($output | Where-Object { $_ -isnot [bool] } | ForEach-Object { "$_" })
+        $lines | Should -Contain 'NetFramework: 5 passed, 2 failed, 1 skipped'
+        $lines[-1] | Should -Be 'Total: 19 passed, 2 failed, 4 skipped'
+        @($output | Where-Object { $_ -is [bool] }) | Should -Be @($false)
+    }
+
+    It 'Should count a run that wrote no report, or a report without a test, as a failure' {
+        $report = Join-Path $TestDrive 'none.xml'
+        (Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -ExitCode 0) 6>$null).Failed | Should -Be 1
+        (Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command (New-LayerCommand -Report $report -Xml '<assemblies />' -ExitCode 0) 6>$null).Failed | Should -Be 1
+    }
+
+    It 'Should fail when tests/NetFramework exists and no command runs it' {
+        { Invoke-NetFrameworkLayer -Folder $script:layerFolder -Command $null } | Should -Throw '*names no command to run it*'
+    }
+
+    It 'Should end the Test task with the Total line over the three layers, and fail it when one failed' {
+        $report = Join-Path $TestDrive 'task.xml'
+        $xml = '<assemblies><assembly name="a" total="3" passed="2" failed="1" skipped="0" errors="0" /></assemblies>'
+        $script:layerCommand = New-LayerCommand -Report $report -Xml $xml -ExitCode 1
+        Mock Invoke-XunitLayer { [pscustomobject]@{ Passed = 7; Failed = 0; Skipped = 1; ExitCode = 0 } }
+        Mock Invoke-PesterLayer { [pscustomobject]@{ Passed = 5; Failed = 0; Skipped = 2; ExitCode = 0 } }
+        Mock Get-NetFrameworkLayerCommand { $script:layerCommand }
+        $RepoRoot = Join-Path $TestDrive 'repo'
+
+        $lines = [System.Collections.Generic.List[string]]::new()
+        { Invoke-Test 6>&1 | ForEach-Object { $lines.Add("$_") } } | Should -Throw '*NetFramework exit code 1*'
+        $lines[-1] | Should -Be 'Total: 14 passed, 1 failed, 3 skipped'
+    }
+
+    It 'Should pass a run where every layer passed' {
+        $layers = [ordered]@{
+            xUnit  = [pscustomobject]@{ Passed = 1; Failed = 0; Skipped = 0; ExitCode = 0 }
+            Pester = [pscustomobject]@{ Passed = 1; Failed = 0; Skipped = 0; ExitCode = 0 }
+        }
+        Write-TestSummary -Layers $layers 6>$null | Should -BeTrue
     }
 }
 
