@@ -12,6 +12,9 @@
     The build configuration (Debug by default).
 .PARAMETER NoBuild
     Runs what is built already.
+.PARAMETER ReportPath
+    Where xunit.console writes its XML report, which is kept (build.ps1's Test task reads it); by default a temporary
+    file, deleted once read.
 .PARAMETER PassThru
     Returns the counts (Passed, Failed, Skipped, ExitCode) instead of exiting with 1 on failure.
 #>
@@ -19,6 +22,7 @@
 param(
     [string] $Configuration = 'Debug',
     [switch] $NoBuild,
+    [string] $ReportPath,
     [switch] $PassThru
 )
 
@@ -83,13 +87,15 @@ if (-not (Test-Path -LiteralPath $runner)) {
     throw "xunit.runner.console is not restored ($runner): build $project."
 }
 
-$report = Join-Path ([System.IO.Path]::GetTempPath()) ('imgtrack-netfx-' + [guid]::NewGuid().ToString('N') + '.xml')
+$report = if ($ReportPath) { $ReportPath } else { Join-Path ([System.IO.Path]::GetTempPath()) ('imgtrack-netfx-' + [guid]::NewGuid().ToString('N') + '.xml') }
 Write-Host "Mono $((& $mono.Source --version | Select-Object -First 1) -replace '^Mono JIT compiler version ', ''): $testAssembly"
 & $mono.Source $runner $testAssembly -noshadow -xml $report | Out-Host
 $counts.ExitCode = $LASTEXITCODE
 if (Test-Path -LiteralPath $report) {
     $assemblies = ([xml](Get-Content -Raw -LiteralPath $report)).assemblies.assembly
-    Remove-Item -LiteralPath $report
+    if (-not $ReportPath) {
+        Remove-Item -LiteralPath $report
+    }
     foreach ($assembly in @($assemblies)) {
         # Attributes by name: <assembly> also has an <errors> element.
         $counts.Passed += [int]$assembly.GetAttribute('passed')
