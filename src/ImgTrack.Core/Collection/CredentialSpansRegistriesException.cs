@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -29,7 +30,7 @@ public class CredentialSpansRegistriesException : ArgumentException
 
     /// <summary>Creates the exception for the registries the names are in.</summary>
     public CredentialSpansRegistriesException(IReadOnlyList<string> registries)
-        : base("A credential was given for names in " + string.Join(", ", registries ?? throw new ArgumentNullException(nameof(registries))) + ".")
+        : base(MessageText.Format(CoreMessages.CredentialSpansRegistries, (registries ?? throw new ArgumentNullException(nameof(registries))).Count, string.Join(", ", registries)))
     {
         Registries = registries;
     }

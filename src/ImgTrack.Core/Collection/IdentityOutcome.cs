@@ -1,4 +1,5 @@
 using System;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -55,7 +56,7 @@ public sealed class IdentityOutcome
 
         if (input.Kind != ImageInputKind.Invalid)
         {
-            throw new ArgumentException("The input is valid.", nameof(input));
+            throw new ArgumentException(CoreMessages.InputIsValid, nameof(input));
         }
 
         return new(input.Text, null, IdentityError.InvalidImageReference, input.Error, input.Exception);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using ImgTrack.Concurrency;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -81,7 +82,7 @@ public sealed class IdentityPipeline : IDisposable
     public IEnumerable<IdentityOutcome> AddAll()
     {
         var collector = _source as IListedIdentitySource
-            ?? throw new InvalidOperationException("Only an engine lists its images: the source is " + _source.GetType().Name + ".");
+            ?? throw new InvalidOperationException(MessageText.Format(CoreMessages.SourceListsNoImages, _source.GetType().Name));
         var images = collector.ListAsync(_cancellationToken).GetAwaiter().GetResult();
         Listed = images.Count;
         foreach (var image in images)

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -68,7 +70,7 @@ public sealed class IdentityRun : IDisposable
                     await run.OpenRegistryAsync().ConfigureAwait(false);
                     break;
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(options), options.Source, "Unknown source.");
+                    throw new ArgumentOutOfRangeException(nameof(options), options.Source, MessageText.Format(CoreMessages.SourceUnknown, options.Source));
             }
 
             return run;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;

@@ -4,8 +4,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
+using ImgTrack.Oci;
 using ImgTrack.References;
-using ImgTrack.Registry;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -99,7 +100,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
         if (input.Kind == ImageInputKind.Invalid)
         {
             // The pipeline writes invalid input's error itself, without a request: it never reaches a source.
-            throw new ArgumentException("Only valid input is resolved.", nameof(input));
+            throw new ArgumentException(CoreMessages.OnlyValidInputResolved, nameof(input));
         }
 
         return await InspectAsync(

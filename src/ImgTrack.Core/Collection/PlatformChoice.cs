@@ -2,14 +2,14 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
-using ImgTrack.Registry;
+using ImgTrack.Oci;
 
 namespace ImgTrack.Collection;
 
 /// <summary>
 /// The one home of the default platform: the platform a registry lookup resolves names for when none is given is the
 /// local engine's (what a pull on this machine would take), when an engine answers within <see cref="EngineProbeTimeout"/>;
-/// else <see cref="Registry.Platform.Current"/> (<c>linux/</c> or <c>windows/</c> and this machine's architecture).
+/// else <see cref="Oci.Platform.Current"/> (<c>linux/</c> or <c>windows/</c> and this machine's architecture).
 /// </summary>
 public sealed class PlatformChoice
 {

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Identity;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
+using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
 
@@ -46,7 +48,7 @@ public sealed class RegistryIdentityCollector : IIdentitySource, IDisposable
         switch (input.Kind)
         {
             case ImageInputKind.Invalid:
-                throw new ArgumentException("Only valid input is resolved.", nameof(input));
+                throw new ArgumentException(CoreMessages.OnlyValidInputResolved, nameof(input));
             case ImageInputKind.ImageId:
                 // A registry is addressed by repository and tag or digest; an image ID names no repository.
                 return IdentityOutcome.Failed(input.Text, IdentityError.RemoteNameRequired);

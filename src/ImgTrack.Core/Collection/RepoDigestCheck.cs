@@ -1,4 +1,5 @@
 using System;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;

@@ -3,12 +3,14 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Concurrency;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 
 namespace ImgTrack.Collection;
 
 /// <summary>
-/// <c>-ResolveRepoDigest</c> (issue 9): asks the registry of an engine image's tag what the tag stands for on the
+/// <c>-ResolveRepoDigest</c>: asks the registry of an engine image's tag what the tag stands for on the
 /// image's own platform, and compares config digests. Equal: the registry's digest is the image's repo digest (what
 /// a node pulling the tag records). Different: the tag has moved on and the local image is stale. A registry that
 /// cannot be reached is asked once per run: the names behind the first one wait for its answer, and once it failed
@@ -77,7 +79,7 @@ public sealed class RepoDigestResolver : IDisposable
             if (!first)
             {
                 // Behind the registry's first lookup: if that one finds the registry unreachable, this name is not asked.
-                await WhenDoneAsync(gate.FirstDone.Task, cancellationToken).ConfigureAwait(false);
+                await gate.FirstDone.Task.WaitOrCancelAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (gate.Unreachable is { } unreachable)
@@ -139,22 +141,6 @@ public sealed class RepoDigestResolver : IDisposable
         TrackingKey.TryCreate(left, out var leftKey, out _)
         && TrackingKey.TryCreate(right, out var rightKey, out _)
         && string.Equals(leftKey, rightKey, StringComparison.Ordinal);
-
-    private static async Task WhenDoneAsync(Task task, CancellationToken cancellationToken)
-    {
-        if (task.IsCompleted)
-        {
-            return;
-        }
-
-        var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), cancelled))
-        {
-            await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-    }
 
     /// <summary>One registry's state in this run: whether its first lookup is done, and whether it was unreachable.</summary>
     private sealed class RegistryGate

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Text;
 
 namespace ImgTrack.Concurrency;
 
@@ -31,12 +32,12 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     {
         if (throttleLimit < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "The throttle limit must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, CoreMessages.ThrottleLimitTooSmall);
         }
 
         if (windowSize < throttleLimit)
         {
-            throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "The window must hold at least the throttle limit.");
+            throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, CoreMessages.WindowTooSmall);
         }
 
         ThrottleLimit = throttleLimit;
@@ -96,7 +97,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     {
         if (_window.Count == 0)
         {
-            throw new InvalidOperationException("No work is pending.");
+            throw new InvalidOperationException(CoreMessages.NothingPending);
         }
 
         // Block without spinning: the caller waits for the engine nearly once per item, and a spinning wait burns CPU
@@ -141,7 +142,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     {
         if (IsFull)
         {
-            throw new InvalidOperationException("The window is full: take the head before adding more.");
+            throw new InvalidOperationException(CoreMessages.WindowFull);
         }
     }
 

@@ -5,13 +5,14 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Concurrency;
 using ImgTrack.Identity;
+using ImgTrack.Network;
 using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
@@ -170,7 +171,7 @@ internal sealed class DockerImageEngine : IImageEngine
         try
         {
             task = call(linked.Token);
-            return await WhenCompletedOrCancelled(task, linked.Token).ConfigureAwait(false);
+            return await task.WaitOrCancelAsync(linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not EngineUnreachableException and not EngineRequestException)
         {
@@ -190,7 +191,7 @@ internal sealed class DockerImageEngine : IImageEngine
                 var seconds = ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.CurrentCulture);
 
                 // An engine that never answered is unreachable; one that answered the handshake and then stopped is hung
-                // or frozen mid-run (issue 10): a timeout of its own, after which what was written stays written.
+                // or frozen mid-run: a timeout of its own, after which what was written stays written.
                 throw handshake
                     ? new EngineUnreachableException(MessageText.Format(EngineMessages.NoAnswer, Endpoint, _endpoint.Source, seconds), e)
                     : new EngineTimeoutException(MessageText.Format(EngineMessages.RequestTimedOut, Endpoint, _endpoint.Source, request, seconds), e);
@@ -198,23 +199,6 @@ internal sealed class DockerImageEngine : IImageEngine
 
             throw Translate(request, e);
         }
-    }
-
-    private static async Task<T> WhenCompletedOrCancelled<T>(Task<T> task, CancellationToken token)
-    {
-        if (!task.IsCompleted)
-        {
-            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (token.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetResult(true), cancelled))
-            {
-                if (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false) != task)
-                {
-                    token.ThrowIfCancellationRequested();
-                }
-            }
-        }
-
-        return await task.ConfigureAwait(false);
     }
 
     /// <summary>Turns a failed engine call into the exception a caller sees. Internal for the tests, which feed it
@@ -227,11 +211,11 @@ internal sealed class DockerImageEngine : IImageEngine
             return new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, EngineMessages.AnswerNotHttp), error);
         }
 
-        var socketError = Find<SocketException>(error);
+        var socketError = TransportFailure.Find<SocketException>(error);
         if (_tls is not null && socketError is null)
         {
             // A handshake the engine breaks off (no or wrong client certificate) surfaces as an IOException.
-            var reason = _tls.LastRejection ?? Innermost(error).Message;
+            var reason = _tls.LastRejection ?? TransportFailure.Innermost(error).Message;
             var settings = _endpoint.Tls!;
             if (!System.IO.File.Exists(settings.CertificateFile))
             {
@@ -242,11 +226,11 @@ internal sealed class DockerImageEngine : IImageEngine
                 MessageText.Format(EngineMessages.TlsHandshakeFailed, Endpoint, _endpoint.Source, reason, settings.CertificateDirectory), error);
         }
 
-        var accessDenied = Find<UnauthorizedAccessException>(error);
+        var accessDenied = TransportFailure.Find<UnauthorizedAccessException>(error);
         if (socketError is not null || accessDenied is not null
-            || error is HttpRequestException or IOException or TimeoutException or AuthenticationException or SocketException)
+            || TransportFailure.Is(error))
         {
-            var reason = (socketError ?? accessDenied ?? Innermost(error)).Message.TrimEnd('.') + ".";
+            var reason = (socketError ?? accessDenied ?? TransportFailure.Innermost(error)).Message.TrimEnd('.') + ".";
             var unix = _endpoint.Address.Scheme == "unix";
 
             // Permission first: a socket in a folder the account may not search is also "not there" to File.Exists.
@@ -319,39 +303,5 @@ internal sealed class DockerImageEngine : IImageEngine
         }
 
         return body!.Trim();
-    }
-
-    private static TException? Find<TException>(Exception error)
-        where TException : Exception
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            if (e is TException found)
-            {
-                return found;
-            }
-
-            if (e is AggregateException aggregate && aggregate.InnerExceptions.Count > 0)
-            {
-                var inner = Find<TException>(aggregate.InnerExceptions[0]);
-                if (inner is not null)
-                {
-                    return inner;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static Exception Innermost(Exception error)
-    {
-        var e = error;
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
     }
 }

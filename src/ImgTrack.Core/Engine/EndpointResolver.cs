@@ -4,6 +4,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ImgTrack.DockerCli;
 using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
@@ -42,7 +43,7 @@ public static class EndpointResolver
             throw new ArgumentNullException(nameof(environment));
         }
 
-        var configDirectory = environment.GetVariable("DOCKER_CONFIG") ?? Path.Combine(environment.HomeDirectory, ".docker");
+        var configDirectory = DockerCliConfig.Folder(environment.GetVariable, environment.HomeDirectory);
 
         if (!string.IsNullOrWhiteSpace(dockerHost))
         {
@@ -173,30 +174,9 @@ public static class EndpointResolver
             return (fromVariable, "DOCKER_CONTEXT");
         }
 
-        var configFile = Path.Combine(configDirectory, "config.json");
-        if (!File.Exists(configFile))
-        {
-            return (null, configFile);
-        }
-
         // Like the CLI, an unreadable config.json does not stop us: it only means no current context.
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(configFile));
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("currentContext", out var current)
-                && current.ValueKind == JsonValueKind.String
-                && !string.IsNullOrEmpty(current.GetString()))
-            {
-                return (current.GetString(), configFile);
-            }
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return (null, configFile);
-        }
-
-        return (null, configFile);
+        var configFile = Path.Combine(configDirectory, "config.json");
+        return (DockerCliConfig.Read(configFile).CurrentContext, configFile);
     }
 
     private static EngineEndpoint FromContext(string contextName, string nameSource, string configDirectory)

@@ -5,7 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Docker.DotNet.Models;
 using ImgTrack.Identity;
-using RegistryMediaTypes = ImgTrack.Registry.RegistryMediaTypes;
+using ImgTrack.Text;
+using RegistryMediaTypes = ImgTrack.Oci.MediaTypes;
 
 namespace ImgTrack.Engine;
 
@@ -43,7 +44,7 @@ internal static class EngineAnswers
     {
         try
         {
-            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException("the answer is null.");
+            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidDataException(EngineMessages.AnswerNull);
         }
         catch (JsonException e) when (IsJson(body))
         {
@@ -85,7 +86,7 @@ internal static class EngineAnswers
         {
             if (image is null)
             {
-                throw new InvalidDataException("the answer is not an array of objects.");
+                throw new InvalidDataException(EngineMessages.AnswerNotObjectArray);
             }
 
             images.Add(new ImageSummary(
@@ -239,7 +240,7 @@ internal static class EngineAnswers
     }
 
     private static string Required(string? value, string name) =>
-        NullIfEmpty(value) ?? throw new InvalidDataException("the answer has no '" + name + "'.");
+        NullIfEmpty(value) ?? throw new InvalidDataException(MessageText.Format(EngineMessages.AnswerLacksField, name));
 
     // EngineTimeConverter reads what it cannot read as default(DateTime); Go's zero time (0001-01-01) means unset too.
     private static UtcTimestamp? Known(DateTime time) => time == default ? null : new UtcTimestamp(time);

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using ImgTrack.DockerCli;
 
 namespace ImgTrack.Engine;
 
@@ -34,7 +35,7 @@ public sealed class EngineEnvironment
     /// </summary>
     public static EngineEnvironment ForWorkingDirectory(string? workingDirectory) => new(
         Environment.GetEnvironmentVariable,
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        DockerCliConfig.HomeDirectory(Environment.GetEnvironmentVariable, RuntimeInformation.IsOSPlatform(OSPlatform.Windows)),
         RuntimeInformation.IsOSPlatform(OSPlatform.Windows),
         workingDirectory);
 

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Text;
 
 namespace ImgTrack.Engine;
 
@@ -23,7 +24,7 @@ internal static class EngineStreams
     {
         if (s_unixEndPoint is null)
         {
-            throw new PlatformNotSupportedException("Unix sockets need .NET Core 2.1 or later.");
+            throw new PlatformNotSupportedException(EngineMessages.UnixSocketsUnsupported);
         }
 
         var endPoint = (EndPoint)Activator.CreateInstance(s_unixEndPoint, path)!;
@@ -75,7 +76,7 @@ internal static class EngineStreams
         var segments = address.Segments;
         if (segments.Length != 3 || !string.Equals(segments[1], "pipe/", StringComparison.OrdinalIgnoreCase))
         {
-            throw new EngineConfigurationException("The endpoint is not a named pipe address (npipe://./pipe/NAME): " + address.OriginalString);
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.NotPipeAddress, address.OriginalString));
         }
 
         var host = address.Host;

@@ -56,5 +56,5 @@ internal sealed class EngineTimeConverter : JsonConverter<DateTime>
     }
 
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-        throw new NotSupportedException("ImgTrack only reads engine answers.");
+        throw new NotSupportedException(EngineMessages.AnswersReadOnly);
 }

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Linq;
 using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -40,7 +39,7 @@ internal sealed class TlsAuthProvider
     /// <summary>Loads the material named by the settings; fails early, naming the file, when any is missing or unreadable.</summary>
     public static TlsAuthProvider Load(EngineEndpoint endpoint)
     {
-        var settings = endpoint.Tls ?? throw new ArgumentException("The endpoint has no TLS settings.", nameof(endpoint));
+        var settings = endpoint.Tls ?? throw new ArgumentException(EngineMessages.EndpointHasNoTls, nameof(endpoint));
         try
         {
             X509Certificate2? authority = null;
@@ -117,16 +116,7 @@ internal sealed class TlsAuthProvider
             return MessageText.Format(EngineMessages.ServerCertificateNameMismatch, server.Subject, server.GetNameInfo(X509NameType.DnsName, false));
         }
 
-        using var ourChain = new X509Chain();
-        ourChain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-
-        // netstandard2.0 has no custom root trust: let the chain end in an unknown root, then require that root to be ca.pem.
-        ourChain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        ourChain.ChainPolicy.ExtraStore.Add(_authority!);
-        var built = ourChain.Build(server);
-        var elements = ourChain.ChainElements;
-        var root = elements.Count > 0 ? elements[elements.Count - 1].Certificate : null;
-        if (!built || root is null || !root.RawData.SequenceEqual(_authority!.RawData))
+        if (!ChainTrust.IsTrusted(server, new[] { _authority! }, null, out _))
         {
             return MessageText.Format(EngineMessages.ServerCertificateUntrusted, server.Subject, CaFile);
         }

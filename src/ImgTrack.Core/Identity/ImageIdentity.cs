@@ -1,15 +1,16 @@
 using System;
+using ImgTrack.Text;
 
 namespace ImgTrack;
 
 /// <summary>
 /// What one image name stands for on one engine: the name's parts, the engine's image ID, the repo digests,
 /// and the tracking ID that merges with Kubernetes' <c>imageID</c>.
-/// The property order is the CSV column order, a public contract (DESIGN.md): add new properties only at the end.
+/// The property order is the CSV column order, a public contract: add new properties only at the end.
 /// </summary>
 /// <remarks>
 /// Every property is a string, a number or a string list, so that a plain <c>ConvertTo-Json</c> writes what
-/// <c>Export-Csv</c> writes (issue 7, section 5). PowerShell 7's ConvertTo-Json (JsonObject.ProcessValue in
+/// <c>Export-Csv</c> writes: one inventory, whichever way it is saved. PowerShell 7's ConvertTo-Json (JsonObject.ProcessValue in
 /// Microsoft.PowerShell.Commands.Utility) consults no type converter, ETS member or serialization setting: it
 /// writes strings, numbers, booleans and dates as JSON values, enums as numbers (unless -EnumsAsStrings), and
 /// any other object as the dictionary of its public properties. So <see cref="TrackingIdSource"/> is the enum
@@ -22,7 +23,7 @@ public sealed class ImageIdentity
 {
     /// <summary>Creates an identity. <see cref="TrackingId"/>, <see cref="TrackingIdSource"/> and
     /// <see cref="TrackingKey"/> are supplied by the caller (see <c>ImageIdentityBuilder</c> in the core). The
-    /// parameters after <paramref name="collectedAt"/> are the columns added after v1 (DESIGN.md); their defaults
+    /// parameters after <paramref name="collectedAt"/> are the columns added after v1, at the end of the column order; their defaults
     /// describe an engine on the classic image store.</summary>
     public ImageIdentity(
         string name,
@@ -61,7 +62,7 @@ public sealed class ImageIdentity
         TrackingId = trackingId;
         TrackingIdSource = Enum.IsDefined(typeof(TrackingIdSource), trackingIdSource)
             ? trackingIdSource.ToString()
-            : throw new ArgumentOutOfRangeException(nameof(trackingIdSource), trackingIdSource, "Not a TrackingIdSource value.");
+            : throw new ArgumentOutOfRangeException(nameof(trackingIdSource), trackingIdSource, CoreMessages.TrackingIdSourceUnknown);
         TrackingKey = trackingKey;
         RepoDigests = repoDigests;
         RepoTags = repoTags;

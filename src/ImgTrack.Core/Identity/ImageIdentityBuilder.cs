@@ -26,7 +26,7 @@ public static class ImageIdentityBuilder
     /// <summary>
     /// The identity of an image asked for by image ID (<paramref name="name"/> is the ID as given) or listed by
     /// <c>-All</c> (<paramref name="name"/> is null: the first tag, or the image ID when untagged). Name parts
-    /// come from the image's first tag; the repo digest is the first, as the seed's script takes it.
+    /// come from the image's first tag; the repo digest is the first, as the original imgtrack script takes it.
     /// </summary>
     public static ImageIdentity ForImage(string? name, ImageFacts facts, string? computerName, UtcTimestamp collectedAt, IdentitySource source = IdentitySource.Engine)
     {
@@ -96,7 +96,7 @@ public static class ImageIdentityBuilder
         var repoDigest = facts.RegistryRepoDigest ?? RepoDigestSelector.Choose(Choosable(facts), digestOwner);
         var repoDigestSource = facts.RegistryRepoDigest is null ? source : IdentitySource.Registry;
 
-        // The seed's rule: the repo digest when the image has one (that is what Kubernetes reports as imageID),
+        // The original imgtrack script's rule: the repo digest when the image has one (that is what Kubernetes reports as imageID),
         // else the image ID. On the containerd image store the ID is a manifest/index digest and stays as the
         // engine reports it; the cmdlet says so with -Verbose rather than faking a config digest.
         var trackingId = repoDigest ?? facts.Id;
@@ -117,7 +117,7 @@ public static class ImageIdentityBuilder
 
             // Architecture is the engine's own value (arm64, not arm64/v8): it is what docker image inspect and
             // Kubernetes' kubernetes.io/arch node label say, so it joins with them; the variant would need a
-            // column of its own (DESIGN.md: new columns only at the end), which v1 does not add.
+            // column of its own (new columns only at the end of the CSV contract), which v1 does not add.
             facts.Architecture,
             facts.Size,
             computerName,

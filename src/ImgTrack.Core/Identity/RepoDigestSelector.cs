@@ -7,7 +7,7 @@ namespace ImgTrack.Identity;
 /// Picks the one repo digest that stands for an image. An image pushed to (or pulled from) several repositories
 /// has one repo digest per repository; a node that pulled <c>registry/team/app:1.0</c> records the digest of
 /// <c>registry/team/app</c>, so that one is chosen when the user asked by name. Otherwise the first, as the
-/// seed's imgtrack script does.
+/// original imgtrack script does.
 /// </summary>
 public static class RepoDigestSelector
 {

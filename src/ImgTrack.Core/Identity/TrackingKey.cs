@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using ImgTrack.References;
+using ImgTrack.Text;
 
 namespace ImgTrack;
 
@@ -10,7 +10,7 @@ namespace ImgTrack;
 /// a fully qualified repository plus digest (<c>docker.io/library/nginx@sha256:…</c>) or an image ID (<c>sha256:…</c>).
 /// </summary>
 /// <remarks>
-/// Accepted forms (DESIGN.md, "What Kubernetes reports as imageID"): dockershim's <c>docker-pullable://</c> + repo digest
+/// Accepted forms, those the kubelet copies unchanged from the runtime into a pod's <c>imageID</c>: dockershim's <c>docker-pullable://</c> + repo digest
 /// and <c>docker://</c> + image ID; containerd's fully qualified repo digest and bare <c>sha256:…</c>; Docker's own repo
 /// digests in familiar form; image IDs with or without <c>sha256:</c>. Names are read with the one
 /// <see cref="ImageReference"/> grammar; a tag next to the digest is dropped, since the digest alone names the content.
@@ -39,7 +39,7 @@ public static class TrackingKey
             return true;
         }
 
-        error = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdInvalid, id, reason);
+        error = MessageText.Format(ReferenceMessages.TrackingIdInvalid, id, reason);
         return false;
     }
 
@@ -68,7 +68,7 @@ public static class TrackingKey
             body = id.Substring(prefix.Length);
             if (body.Length == 0)
             {
-                reason = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdEmptyAfterPrefix, prefix);
+                reason = MessageText.Format(ReferenceMessages.TrackingIdEmptyAfterPrefix, prefix);
                 return null;
             }
         }
@@ -93,7 +93,7 @@ public static class TrackingKey
 
         if (reference.Digest is null)
         {
-            reason = string.Format(CultureInfo.CurrentCulture, ReferenceMessages.TrackingIdNoDigest, id);
+            reason = MessageText.Format(ReferenceMessages.TrackingIdNoDigest, id);
             return null;
         }
 
@@ -102,7 +102,7 @@ public static class TrackingKey
 
     // "sha256:…", "sha384:…" or "sha512:…" with no name in front. A '/' or '@' (which no digest contains) makes it a name
     // that only starts like one: "sha256:5000/app@sha256:…" (registry host sha256, port 5000) and
-    // "sha384:1.0@sha256:…" (repository sha384, tag 1.0) are repo digests (found by fuzzing, issue 10).
+    // "sha384:1.0@sha256:…" (repository sha384, tag 1.0) are repo digests (found by fuzzing).
     private static bool IsBareDigest(string body) =>
         body.Length > 7
         && body[6] == ':'

@@ -28,9 +28,10 @@
 //   3. the remote-name, "library/" included, is at most 255 characters;
 //   4. the digest passes opencontainers/go-digest's Validate (sha256, sha384 or sha512, exact length, lowercase).
 //
-// One deliberate difference (DESIGN.md): when the first component is read as a domain and contains '_', Go's regular
-// expression falls back to reading the whole name as a remote-name with no domain (my_registry.io/app becomes
-// docker.io/my_registry.io/app); we reject it instead.
+// One deliberate difference, kept from the original imgtrack script's rule that a registry host name has no
+// underscore: when the first component is read as a domain and contains '_', Go's regular expression falls back to
+// reading the whole name as a remote-name with no domain (my_registry.io/app becomes docker.io/my_registry.io/app);
+// we reject it instead.
 
 using ImgTrack.Text;
 
@@ -51,7 +52,7 @@ internal static class ImageReferenceParser
     /// <summary>Parse's limit on the remote-name.</summary>
     internal const int MaxPathLength = 255;
 
-    private const string LegacyDockerHub = "index.docker.io";
+    internal const string LegacyDockerHub = "index.docker.io";
     private const string Localhost = "localhost";
 
     /// <summary>Parses <paramref name="s"/>; null with <paramref name="error"/> naming the rule when it is not valid.</summary>

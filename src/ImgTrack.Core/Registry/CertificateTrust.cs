@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using ImgTrack.Certificates;
 
 namespace ImgTrack.Registry;
 
@@ -42,69 +43,27 @@ internal sealed class CertificateTrust
         var authorities = CertificatesFor(authority).Authorities;
         if (authorities.Count == 0)
         {
-            Rejections[authority] = Describe(chain);
+            Rejections[authority] = ChainTrust.Describe(chain);
             return false;
         }
 
-        using var custom = new X509Chain();
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        foreach (var trusted in authorities)
+        // Intermediates the server sent.
+        var intermediates = new List<X509Certificate2>();
+        for (var i = 1; chain is not null && i < chain.ChainElements.Count; i++)
         {
-            custom.ChainPolicy.ExtraStore.Add(trusted);
+            intermediates.Add(chain.ChainElements[i].Certificate);
         }
 
-        if (chain is not null)
+        if (ChainTrust.IsTrusted(certificate, authorities, intermediates, out var problem))
         {
-            // Intermediates the server sent.
-            for (var i = 1; i < chain.ChainElements.Count; i++)
-            {
-                custom.ChainPolicy.ExtraStore.Add(chain.ChainElements[i].Certificate);
-            }
+            return true;
         }
 
-        if (!custom.Build(certificate))
-        {
-            Rejections[authority] = Describe(custom);
-            return false;
-        }
-
-        // AllowUnknownCertificateAuthority accepts any self-signed root: the root must be one of this registry's CAs.
-        var root = custom.ChainElements[custom.ChainElements.Count - 1].Certificate;
-        foreach (var trusted in authorities)
-        {
-            if (string.Equals(trusted.Thumbprint, root.Thumbprint, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        Rejections[authority] = Describe(chain);
+        Rejections[authority] = problem ?? ChainTrust.Describe(chain);
         return false;
     }
 
     /// <summary>The registry's certs.d folder, read once per run.</summary>
     public RegistryCertificates CertificatesFor(string authority) =>
         _folders.GetOrAdd(authority, key => RegistryCertificates.Load(_directory, key));
-
-    private static string Describe(X509Chain? chain)
-    {
-        if (chain is null)
-        {
-            return "no certificate chain";
-        }
-
-        var reasons = new StringBuilder();
-        foreach (var status in chain.ChainStatus)
-        {
-            if (reasons.Length > 0)
-            {
-                reasons.Append("; ");
-            }
-
-            reasons.Append(status.StatusInformation.Trim());
-        }
-
-        return reasons.Length == 0 ? "untrusted certificate" : reasons.ToString();
-    }
 }

@@ -28,8 +28,9 @@ internal sealed class NameContext
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>True when a retry after <paramref name="delay"/> still starts within the retry budget.</summary>
-    public bool MayRetry(TimeSpan delay) => _clock.Elapsed + delay <= _retryBudget;
+    /// <summary>True when a retry after <paramref name="delay"/> still starts within the retry budget and before the
+    /// deadline: a wait that would outlast the name's time is not begun.</summary>
+    public bool MayRetry(TimeSpan delay) => _clock.Elapsed + delay <= _retryBudget && _clock.Elapsed + delay < Deadline;
 
     /// <summary>True when the deadline, not the caller, cancelled.</summary>
     public bool TimedOut => Token.IsCancellationRequested && !Caller.IsCancellationRequested;

@@ -2,14 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
+using ImgTrack.References;
 
 namespace ImgTrack.Registry;
 
 /// <summary>Where a registry named in image names is reached, and by which schemes.</summary>
 internal sealed class RegistryEndpoint
 {
-    /// <summary>Docker Hub as names spell it.</summary>
-    public const string DockerHub = "docker.io";
+    /// <summary>Docker Hub as names spell it (the reference grammar's rule).</summary>
+    public const string DockerHub = ImageReferenceParser.DockerHub;
 
     /// <summary>Where Docker Hub's distribution API answers.</summary>
     public const string DockerHubHost = "registry-1.docker.io";
@@ -42,7 +43,10 @@ internal sealed class RegistryEndpoint
     public bool PlainHttpAllowed { get; }
 
     /// <summary>What the credential helper protocol is asked for: Docker Hub's server URL, else host[:port].</summary>
-    public string CredentialServer => Registry == DockerHub ? DockerHubServerUrl : Registry;
+    public string CredentialServer => CredentialServerFor(Registry);
+
+    /// <summary>What the credential helper protocol is asked for a registry key (<see cref="CredentialKey"/>).</summary>
+    public static string CredentialServerFor(string key) => key == DockerHub ? DockerHubServerUrl : key;
 
     /// <summary>The base address for a scheme.</summary>
     public Uri BaseUri(bool https) => new((https ? "https://" : "http://") + Authority + "/");
@@ -98,6 +102,6 @@ internal sealed class RegistryEndpoint
         }
 
         key = key.ToLower(CultureInfo.InvariantCulture);
-        return key is "index.docker.io" or DockerHubHost or DockerHub ? DockerHub : key;
+        return key is ImageReferenceParser.LegacyDockerHub or DockerHubHost or DockerHub ? DockerHub : key;
     }
 }

@@ -12,13 +12,15 @@ internal sealed class RegistryState
     public const int SchemeHttps = 1;
     public const int SchemeHttp = 2;
 
-    private readonly Lazy<Task<RegistryCredential?>> _credential;
+    private readonly Func<CancellationToken, Task<RegistryCredential?>> _lookUp;
+    private readonly object _credentialLock = new();
+    private Task<RegistryCredential?>? _credential;
     private int _scheme;
 
-    public RegistryState(RegistryEndpoint endpoint, Func<Task<RegistryCredential?>> credential)
+    public RegistryState(RegistryEndpoint endpoint, Func<CancellationToken, Task<RegistryCredential?>> lookUp)
     {
         Endpoint = endpoint;
-        _credential = new Lazy<Task<RegistryCredential?>>(credential, LazyThreadSafetyMode.ExecutionAndPublication);
+        _lookUp = lookUp;
     }
 
     public RegistryEndpoint Endpoint { get; }
@@ -47,7 +49,20 @@ internal sealed class RegistryState
     /// <summary>Tokens by scope, each asked for once per run (again only when expired or refused).</summary>
     public ConcurrentDictionary<string, Lazy<Task<BearerToken>>> Tokens { get; } = new(StringComparer.Ordinal);
 
-    public Task<RegistryCredential?> CredentialAsync() => _credential.Value;
+    /// <summary>The registry's credential, looked up once per run under the first asker's token; a lookup that the
+    /// caller cancelled is begun again by the next asker.</summary>
+    public Task<RegistryCredential?> CredentialAsync(CancellationToken caller)
+    {
+        lock (_credentialLock)
+        {
+            if (_credential is null || (_credential.IsCanceled && !caller.IsCancellationRequested))
+            {
+                _credential = _lookUp(caller);
+            }
+
+            return _credential;
+        }
+    }
 
     public Uri BaseUri => Endpoint.BaseUri(Scheme != SchemeHttp);
 }

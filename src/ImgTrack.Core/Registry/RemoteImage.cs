@@ -1,3 +1,4 @@
+using ImgTrack.Oci;
 
 namespace ImgTrack.Registry;
 
@@ -43,7 +44,7 @@ public sealed class RemoteImage
     public string MediaType { get; }
 
     /// <summary>True when the name points to an index (manifest list) and <see cref="ManifestDigest"/> was chosen from it.</summary>
-    public bool IsIndex => RegistryMediaTypes.IsIndex(MediaType);
+    public bool IsIndex => MediaTypes.IsIndex(MediaType);
 
     /// <summary>The digest of the platform's image manifest (equals <see cref="Digest"/> for a single-platform image).</summary>
     public string ManifestDigest { get; }

@@ -6,6 +6,6 @@ namespace ImgTrack.Text;
 internal static class MessageText
 {
     /// <summary><see cref="string.Format(System.IFormatProvider, string, object[])"/> in the current culture.</summary>
-    public static string Format(string template, params object[] args) =>
+    public static string Format(string template, params object?[] args) =>
         string.Format(CultureInfo.CurrentCulture, template, args);
 }

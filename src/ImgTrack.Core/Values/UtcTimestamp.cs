@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using ImgTrack.Text;
 
 namespace ImgTrack;
 
@@ -88,7 +89,7 @@ public readonly struct UtcTimestamp : IComparable, IComparable<UtcTimestamp>, IE
         UtcTimestamp other => CompareTo(other),
         DateTime other => CompareTo(new UtcTimestamp(other)),
         DateTimeOffset other => CompareTo(new UtcTimestamp(other)),
-        _ => throw new ArgumentException($"Cannot compare a UtcTimestamp with {obj.GetType().FullName}.", nameof(obj)),
+        _ => throw new ArgumentException(MessageText.Format(CoreMessages.TimestampNotComparable, obj.GetType().FullName), nameof(obj)),
     };
 
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
 using ImgTrack.Collection;
 using ImgTrack.Completion;
@@ -9,6 +8,7 @@ using ImgTrack.Progress;
 using ImgTrack.Registry;
 using ImgTrack.Reporting;
 using ImgTrack.Resources;
+using ImgTrack.Text;
 using ImgTrack.Validation;
 
 namespace ImgTrack.Commands;
@@ -189,7 +189,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
                 Write(() => _run!.AddAll());
                 break;
             default:
-                throw new PSInvalidOperationException("Unknown parameter set " + ParameterSetName);
+                throw new PSInvalidOperationException(MessageText.Format(CommandStrings.UnknownParameterSet, ParameterSetName));
         }
     }
 
@@ -205,7 +205,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
         _report?.Flush();
         if (_progress is { HasReported: true })
         {
-            WriteProgress(new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done)) { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(1, EngineStrings.ProgressActivity, MessageText.Format(EngineStrings.ProgressStatusNames, _done)) { RecordType = ProgressRecordType.Completed });
         }
 
         ReleaseRun();
@@ -268,8 +268,8 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
 
         var total = _run?.Listed ?? 0;
         var record = total > 0
-            ? new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusAll, _done, total)) { PercentComplete = Math.Min(100, _done * 100 / total) }
-            : new ProgressRecord(1, EngineStrings.ProgressActivity, Format(EngineStrings.ProgressStatusNames, _done));
+            ? new ProgressRecord(1, EngineStrings.ProgressActivity, MessageText.Format(EngineStrings.ProgressStatusAll, _done, total)) { PercentComplete = Math.Min(100, _done * 100 / total) }
+            : new ProgressRecord(1, EngineStrings.ProgressActivity, MessageText.Format(EngineStrings.ProgressStatusNames, _done));
         WriteProgress(record);
     }
 
@@ -315,6 +315,4 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             WriteWarning(warning);
         }
     }
-
-    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 }

@@ -4,6 +4,8 @@ using ImgTrack.Collection;
 using ImgTrack.Commands;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
+using ImgTrack.Resources;
+using ImgTrack.Text;
 
 namespace ImgTrack.Reporting;
 
@@ -52,7 +54,7 @@ internal static class ErrorTable
     };
 
     /// <summary>The row of a per-input error.</summary>
-    public static Row For(IdentityError error) => Find(error) ?? throw new ArgumentOutOfRangeException(nameof(error), error, "No row in the error table.");
+    public static Row For(IdentityError error) => Find(error) ?? throw new ArgumentOutOfRangeException(nameof(error), error, MessageText.Format(CommandStrings.NoErrorRow, error));
 
     /// <summary>The row of a registry's failure; a failure it did not classify reads as the registry being unavailable.</summary>
     public static Row For(RegistryError? error) => Find(error ?? RegistryError.RegistryUnavailable) ?? For(RegistryError.RegistryUnavailable);

@@ -1,10 +1,10 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
 using ImgTrack.Collection;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 using ImgTrack.Resources;
+using ImgTrack.Text;
 
 namespace ImgTrack.Reporting;
 
@@ -22,26 +22,26 @@ internal static class IdentityErrorRecords
     /// <param name="endpoint">The engine endpoint, for messages.</param>
     public static ErrorRecord ForItem(IdentityOutcome outcome, bool listed, string endpoint)
     {
-        var error = outcome.Error ?? throw new ArgumentException("The outcome did not fail.", nameof(outcome));
+        var error = outcome.Error ?? throw new ArgumentException(CommandStrings.OutcomeDidNotFail, nameof(outcome));
         var row = error == IdentityError.RegistryFailed ? ErrorTable.For((outcome.Exception as RegistryException)?.Error) : ErrorTable.For(error);
         var input = outcome.Input;
         switch (error)
         {
             case IdentityError.InvalidImageReference:
-                return row.Record(outcome.Exception ?? new FormatException(outcome.Detail), input, Format(EngineStrings.InvalidImageReference, input, outcome.Detail));
+                return row.Record(outcome.Exception ?? new FormatException(outcome.Detail), input, MessageText.Format(EngineStrings.InvalidImageReference, input, outcome.Detail));
             case IdentityError.ImageNotFound:
                 // Listed, then removed before its inspect: an item failure like any other, so an inventory that lacks
                 // an image it listed says so; nothing is lost silently.
-                var notFound = Format(listed ? EngineStrings.ImageVanished : EngineStrings.ImageNotFound, input, endpoint);
+                var notFound = MessageText.Format(listed ? EngineStrings.ImageVanished : EngineStrings.ImageNotFound, input, endpoint);
                 return row.Record(new ItemNotFoundException(notFound), input, notFound);
             case IdentityError.RemoteNameRequired:
-                var nameRequired = Format(RegistryStrings.RemoteNameRequired, input);
+                var nameRequired = MessageText.Format(RegistryStrings.RemoteNameRequired, input);
                 return row.Record(new ArgumentException(nameRequired), input, nameRequired);
             case IdentityError.RegistryFailed:
-                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, Format(RegistryStrings.RegistryItemFailed, input, outcome.Detail));
+                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, MessageText.Format(RegistryStrings.RegistryItemFailed, input, outcome.Detail));
             default:
                 // The engine's own error about this image (ImageInspectFailed, and any engine error without a message of its own).
-                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, Format(EngineStrings.ImageInspectFailed, input, endpoint, outcome.Detail));
+                return row.Record(outcome.Exception ?? new InvalidOperationException(outcome.Detail), input, MessageText.Format(EngineStrings.ImageInspectFailed, input, endpoint, outcome.Detail));
         }
     }
 
@@ -59,7 +59,7 @@ internal static class IdentityErrorRecords
         switch (exception)
         {
             case CredentialSpansRegistriesException spans:
-                var message = Format(RegistryStrings.CredentialSpansRegistries, spans.Registries.Count, string.Join(", ", spans.Registries));
+                var message = MessageText.Format(RegistryStrings.CredentialSpansRegistries, spans.Registries.Count, string.Join(", ", spans.Registries));
                 return row.Record(new ArgumentException(message, spans), ToArray(spans), message);
             case EngineConfigurationException or EngineApiTooOldException:
                 // The settings, as given, are what failed: the core's message names the setting and where it came from,
@@ -80,6 +80,4 @@ internal static class IdentityErrorRecords
 
         return registries;
     }
-
-    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 }

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using ImgTrack.Collection;
 using ImgTrack.Engine;
 using ImgTrack.Registry;
 using ImgTrack.Resources;
+using ImgTrack.Text;
 
 namespace ImgTrack.Reporting;
 
@@ -54,39 +54,39 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     /// <inheritdoc />
     public void EngineOpened(EngineInfo info)
     {
-        Verbose(Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
+        Verbose(MessageText.Format(EngineStrings.EngineVerbose, info.Endpoint, info.EngineVersion ?? EngineStrings.Unknown, info.ApiVersion ?? EngineStrings.Unknown, info.HostName ?? EngineStrings.Unknown));
         if (info.UsesContainerdImageStore)
         {
-            Verbose(Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
+            Verbose(MessageText.Format(EngineStrings.ContainerdStoreVerbose, info.Endpoint));
         }
     }
 
     /// <inheritdoc />
     public void PlatformChosen(PlatformChoice choice) => Verbose(choice switch
     {
-        { Given: true } => Format(RegistryStrings.PlatformGivenVerbose, choice.Platform),
-        { FromEngine: true } => Format(RegistryStrings.PlatformEngineVerbose, choice.Platform, choice.EngineEndpoint),
-        { EngineFailure: null } => Format(RegistryStrings.PlatformSilentEngineVerbose, choice.Platform, choice.EngineEndpoint, PlatformChoice.EngineProbeTimeout.TotalSeconds),
-        _ => Format(RegistryStrings.PlatformNoEngineVerbose, choice.Platform, choice.EngineFailure),
+        { Given: true } => MessageText.Format(RegistryStrings.PlatformGivenVerbose, choice.Platform),
+        { FromEngine: true } => MessageText.Format(RegistryStrings.PlatformEngineVerbose, choice.Platform, choice.EngineEndpoint),
+        { EngineFailure: null } => MessageText.Format(RegistryStrings.PlatformSilentEngineVerbose, choice.Platform, choice.EngineEndpoint, PlatformChoice.EngineProbeTimeout.TotalSeconds),
+        _ => MessageText.Format(RegistryStrings.PlatformNoEngineVerbose, choice.Platform, choice.EngineFailure),
     });
 
     /// <inheritdoc />
     public void CredentialScoped(string registry, string? userName) =>
-        Verbose(Format(RegistryStrings.CredentialVerbose, registry, userName));
+        Verbose(MessageText.Format(RegistryStrings.CredentialVerbose, registry, userName));
 
     /// <inheritdoc />
     public void RegistryOpened(IRegistryCredentialProvider? credentials, RegistryOptions options)
     {
         var source = credentials switch
         {
-            DockerConfigCredentialProvider config => config.ConfigFilePath,
+            DockerConfigCredentialProvider config => config.Description,
             null => RegistryStrings.CredentialSourceNone,
             _ => _credentialParameter,
         };
-        Verbose(Format(
+        Verbose(MessageText.Format(
             RegistryStrings.RegistryVerbose,
             source,
-            _insecure.Count == 0 ? string.Empty : Format(RegistryStrings.InsecureRegistries, string.Join(", ", _insecure))));
+            _insecure.Count == 0 ? string.Empty : MessageText.Format(RegistryStrings.InsecureRegistries, string.Join(", ", _insecure))));
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
             }
             else
             {
-                Warning(Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+                Warning(MessageText.Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
             }
         }
 
@@ -125,7 +125,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     {
         if (_neverPushed.Count > 0)
         {
-            Warning(Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed)));
+            Warning(MessageText.Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed)));
         }
     }
 
@@ -136,9 +136,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     private static string NameList(List<string> names) =>
         names.Count <= WarningNameLimit
             ? string.Join(", ", names)
-            : Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
-
-    private static string Format(string format, params object?[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
+            : MessageText.Format(EngineStrings.NeverPushedMore, string.Join(", ", names.GetRange(0, WarningNameLimit)), names.Count - WarningNameLimit);
 
     // What -ResolveRepoDigest found for one engine image, as warnings (what a script should know) and verbose lines.
     private void ReportCheck(ImageIdentity identity, RepoDigestCheck check, string endpoint)
@@ -146,26 +144,26 @@ internal sealed class IdentityRunReport : IIdentityRunLog
         switch (check.Result)
         {
             case RepoDigestCheckResult.Resolved:
-                Verbose(Format(RegistryStrings.RepoDigestResolvedVerbose, identity.Name, check.Tag.Original, check.Platform, identity.RepoDigest));
+                Verbose(MessageText.Format(RegistryStrings.RepoDigestResolvedVerbose, identity.Name, check.Tag.Original, check.Platform, identity.RepoDigest));
                 break;
             case RepoDigestCheckResult.Confirmed:
-                Verbose(Format(RegistryStrings.RepoDigestConfirmedVerbose, identity.Name, check.Tag.Original, identity.RepoDigest));
+                Verbose(MessageText.Format(RegistryStrings.RepoDigestConfirmedVerbose, identity.Name, check.Tag.Original, identity.RepoDigest));
                 break;
             case RepoDigestCheckResult.Stale:
-                Warning(Format(RegistryStrings.StaleWarning, identity.Name, identity.ImageId, check.Tag.Original, check.Remote!.ImageId, check.Platform, check.Remote.RepoDigest, identity.TrackingId));
+                Warning(MessageText.Format(RegistryStrings.StaleWarning, identity.Name, identity.ImageId, check.Tag.Original, check.Remote!.ImageId, check.Platform, check.Remote.RepoDigest, identity.TrackingId));
                 break;
             case RepoDigestCheckResult.Failed when check.FirstUnreachable:
-                Warning(Format(RegistryStrings.RegistryUnreachableWarning, check.Registry, check.Exception!.Message));
+                Warning(MessageText.Format(RegistryStrings.RegistryUnreachableWarning, check.Registry, check.Exception!.Message));
                 break;
             case RepoDigestCheckResult.Failed:
-                Warning(Format(RegistryStrings.LookupFailedWarning, identity.Name, check.Tag.Original, check.Exception!.Message));
+                Warning(MessageText.Format(RegistryStrings.LookupFailedWarning, identity.Name, check.Tag.Original, check.Exception!.Message));
                 break;
             case RepoDigestCheckResult.RegistrySkipped:
-                Verbose(Format(RegistryStrings.RegistrySkippedVerbose, identity.Name, check.Registry));
+                Verbose(MessageText.Format(RegistryStrings.RegistrySkippedVerbose, identity.Name, check.Registry));
                 break;
             case RepoDigestCheckResult.NotComparable when !_notComparableWarned:
                 _notComparableWarned = true;
-                Warning(Format(RegistryStrings.NotComparableWarning, endpoint));
+                Warning(MessageText.Format(RegistryStrings.NotComparableWarning, endpoint));
                 break;
         }
     }

@@ -1,5 +1,5 @@
 using System;
-using ImgTrack.Registry;
+using ImgTrack.Oci;
 
 namespace ImgTrack.Validation;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using ImgTrack.Registry;
+using ImgTrack.Oci;
 
 namespace ImgTrack.Validation;
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Collection;
 using ImgTrack.Engine;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 using Xunit;
 

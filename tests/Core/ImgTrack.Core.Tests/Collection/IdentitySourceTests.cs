@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using ImgTrack.Collection;
 using ImgTrack.Engine;
 using ImgTrack.Identity;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 using ImgTrack.Tests;
 using Xunit;

@@ -2,6 +2,7 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 using ImgTrack.Tests;
 using Xunit;

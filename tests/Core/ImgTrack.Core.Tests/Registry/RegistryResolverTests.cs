@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ImgTrack.Oci;
 using ImgTrack.Registry;
 using ImgTrack.Tests;
 using Xunit;

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
-namespace ImgTrack.Registry;
+namespace ImgTrack.Oci;
 
 /// <summary>A verified manifest or index: its digest, media type and the parts identity needs.</summary>
 internal sealed class ManifestDocument
@@ -19,13 +19,46 @@ internal sealed class ManifestDocument
 
     public string MediaType { get; }
 
-    public bool IsIndex => RegistryMediaTypes.IsIndex(MediaType);
+    public bool IsIndex => MediaTypes.IsIndex(MediaType);
 
     /// <summary>An index's entries (empty for a manifest).</summary>
     public IReadOnlyList<Descriptor> Manifests { get; }
 
     /// <summary>A manifest's config (null for an index).</summary>
     public Descriptor? Config { get; }
+
+    /// <summary>The index entry a pull for <paramref name="platform"/> takes: the best of containerd's order, first
+    /// in index order among equals; with a Windows <c>os.version</c>, an entry of the same build before one without.
+    /// Null when no entry fits (and always for a manifest).</summary>
+    public Descriptor? EntryFor(Platform platform)
+    {
+        foreach (var wanted in platform.PullOrder())
+        {
+            Descriptor? unversioned = null;
+            foreach (var entry in Manifests)
+            {
+                if (entry.Platform is null || !wanted.Matches(entry.Platform))
+                {
+                    continue;
+                }
+
+                if (wanted.OsVersion is null || entry.Platform.OsVersion is not null)
+                {
+                    return entry;
+                }
+
+                unversioned ??= entry;
+            }
+
+            if (unversioned is not null)
+            {
+                return unversioned;
+            }
+        }
+
+        return null;
+    }
+
 
     /// <summary>
     /// Reads verified bytes. The media type is the document's own <c>mediaType</c> when it has one, else the
@@ -52,14 +85,14 @@ internal sealed class ManifestDocument
                 throw new FormatException("the document is not a JSON object.");
             }
 
-            var declared = RegistryMediaTypes.Bare(String(root, "mediaType"));
-            var served = RegistryMediaTypes.Bare(contentType);
+            var declared = MediaTypes.Bare(String(root, "mediaType"));
+            var served = MediaTypes.Bare(contentType);
             var mediaType = declared
-                ?? (RegistryMediaTypes.IsKnown(served) ? served : null)
-                ?? (root.TryGetProperty("manifests", out _) ? RegistryMediaTypes.OciIndex
-                    : root.TryGetProperty("config", out _) ? RegistryMediaTypes.OciManifest
+                ?? (MediaTypes.IsKnown(served) ? served : null)
+                ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex
+                    : root.TryGetProperty("config", out _) ? MediaTypes.OciManifest
                     : served ?? "(none)");
-            if (!RegistryMediaTypes.IsKnown(mediaType))
+            if (!MediaTypes.IsKnown(mediaType))
             {
                 throw new NotSupportedException(mediaType);
             }
@@ -69,7 +102,7 @@ internal sealed class ManifestDocument
                 throw new FormatException("schemaVersion is not 2.");
             }
 
-            if (RegistryMediaTypes.IsIndex(mediaType))
+            if (MediaTypes.IsIndex(mediaType))
             {
                 if (!root.TryGetProperty("manifests", out var list) || list.ValueKind != JsonValueKind.Array)
                 {
@@ -162,7 +195,7 @@ internal sealed class ManifestDocument
             }
         }
 
-        return new Descriptor(RegistryMediaTypes.Bare(String(element, "mediaType")) ?? string.Empty, digest!, size, platform);
+        return new Descriptor(MediaTypes.Bare(String(element, "mediaType")) ?? string.Empty, digest!, size, platform);
     }
 
     private static string? String(JsonElement element, string name) =>

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace ImgTrack.Registry;
+namespace ImgTrack.Oci;
 
 /// <summary>
 /// An image platform, <c>os/arch[/variant]</c> (<c>linux/arm64/v8</c>), with the Windows <c>os.version</c> an index
@@ -70,7 +70,7 @@ public sealed class Platform : IEquatable<Platform>
     /// <summary>Parses <c>os/arch[/variant]</c>; throws <see cref="FormatException"/> naming the expected form.</summary>
     /// <param name="text">The text, e.g. <c>linux/arm64/v8</c>.</param>
     public static Platform Parse(string text) =>
-        TryParse(text, out var platform) ? platform : throw new FormatException(string.Format(CultureInfo.CurrentCulture, RegistryMessages.PlatformInvalid, text));
+        TryParse(text, out var platform) ? platform : throw new FormatException(string.Format(CultureInfo.CurrentCulture, OciMessages.PlatformInvalid, text));
 
     /// <summary>Parses <c>os/arch[/variant]</c>; false when the text is not of that form.</summary>
     /// <param name="text">The text; null is not valid.</param>

@@ -1,5 +1,5 @@
 
-namespace ImgTrack.Registry;
+namespace ImgTrack.Oci;
 
 /// <summary>A content descriptor: what an index lists, or a manifest's config.</summary>
 internal sealed class Descriptor

@@ -1,8 +1,8 @@
 
-namespace ImgTrack.Registry;
+namespace ImgTrack.Oci;
 
 /// <summary>The manifest media types of the OCI image spec and Docker's image manifest v2 schema 2.</summary>
-internal static class RegistryMediaTypes
+internal static class MediaTypes
 {
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";

@@ -1,9 +1,9 @@
 using System;
 using System.Text;
-using ImgTrack.Registry;
+using ImgTrack.Oci;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Registry;
+namespace ImgTrack.Core.Tests.Oci;
 
 public sealed class ManifestDocumentTests
 {
@@ -20,7 +20,7 @@ public sealed class ManifestDocumentTests
         Assert.Equal("sha256:a8e94ea6c17f7749b1beb0ac2c3245e0b99804190f31e05f68a0fabb5bea1787", ContentDigest.Sha256(bytes));
         var index = ManifestDocument.Parse(ContentDigest.Sha256(bytes), bytes, "application/vnd.docker.distribution.manifest.list.v2+json");
         Assert.True(index.IsIndex);
-        var arm = RemoteImageResolver.Choose(index, Platform.Parse("linux/arm64"));
+        var arm = index.EntryFor(Platform.Parse("linux/arm64"));
         Assert.Equal("sha256:6ed3f8651e7e6ae661e3bdac75a80bc532ac90dfae8ce303d866caae3b60b980", arm!.Digest);
     }
 

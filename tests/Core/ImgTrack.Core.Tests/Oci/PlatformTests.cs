@@ -1,9 +1,9 @@
 using System;
 using System.Text;
-using ImgTrack.Registry;
+using ImgTrack.Oci;
 using Xunit;
 
-namespace ImgTrack.Core.Tests.Registry;
+namespace ImgTrack.Core.Tests.Oci;
 
 public sealed class PlatformTests
 {
@@ -85,10 +85,10 @@ public sealed class PlatformTests
     {
         var index = Index(("linux", "amd64", null, null), ("linux", "arm", "v6", null), ("linux", "arm", "v7", null));
 
-        Assert.Equal("linux/arm/v7", RemoteImageResolver.Choose(index, Platform.Parse("linux/arm64"))!.Platform!.ToString());
-        Assert.Equal("linux/arm/v6", RemoteImageResolver.Choose(index, Platform.Parse("linux/arm/v6"))!.Platform!.ToString());
-        Assert.Equal("linux/amd64", RemoteImageResolver.Choose(index, Platform.Parse("linux/amd64"))!.Platform!.ToString());
-        Assert.Null(RemoteImageResolver.Choose(index, Platform.Parse("linux/s390x")));
+        Assert.Equal("linux/arm/v7", index.EntryFor(Platform.Parse("linux/arm64"))!.Platform!.ToString());
+        Assert.Equal("linux/arm/v6", index.EntryFor(Platform.Parse("linux/arm/v6"))!.Platform!.ToString());
+        Assert.Equal("linux/amd64", index.EntryFor(Platform.Parse("linux/amd64"))!.Platform!.ToString());
+        Assert.Null(index.EntryFor(Platform.Parse("linux/s390x")));
     }
 
     [Fact]
@@ -96,10 +96,10 @@ public sealed class PlatformTests
     {
         var index = Index(("windows", "amd64", null, "10.0.17763.5122"), ("windows", "amd64", null, "10.0.20348.2113"));
 
-        var chosen = RemoteImageResolver.Choose(index, new Platform("windows", "amd64", null, "10.0.20348.1000"));
+        var chosen = index.EntryFor(new Platform("windows", "amd64", null, "10.0.20348.1000"));
 
         Assert.Equal("10.0.20348.2113", chosen!.Platform!.OsVersion);
-        Assert.Equal("10.0.17763.5122", RemoteImageResolver.Choose(index, Platform.Parse("windows/amd64"))!.Platform!.OsVersion);
+        Assert.Equal("10.0.17763.5122", index.EntryFor(Platform.Parse("windows/amd64"))!.Platform!.OsVersion);
     }
 
     private static ManifestDocument Index(params (string Os, string Arch, string? Variant, string? OsVersion)[] entries)
