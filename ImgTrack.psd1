@@ -23,6 +23,7 @@
         'Test-ImageReference'
         'Get-ImageIdentity'
         'ConvertTo-TrackingKey'
+        'Compare-ImageInventory'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -410,7 +410,7 @@ Describe 'Help built by platyPS 0.14' {
     }
 
     It 'Should give <_> a description, every parameter with a description, and at least three examples' -ForEach @(
-        'ConvertTo-ImageReference', 'ConvertTo-TrackingKey', 'Get-ImageIdentity', 'Test-ImageReference'
+        'Compare-ImageInventory', 'ConvertTo-ImageReference', 'ConvertTo-TrackingKey', 'Get-ImageIdentity', 'Test-ImageReference'
     ) {
         if ($null -eq $script:platyPS) { Set-ItResult -Skipped -Because $script:skipBecause; return }
         $cmdlet = $script:help.Cmdlets | Where-Object Name -EQ $_

@@ -68,7 +68,7 @@ Describe 'ImgTrack module' {
     Context 'Import' {
         It 'Should export exactly the four cmdlets and nothing else' {
             $module = Get-Module -Name ImgTrack
-            @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('ConvertTo-ImageReference', 'ConvertTo-TrackingKey', 'Get-ImageIdentity', 'Test-ImageReference')
+            @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Compare-ImageInventory', 'ConvertTo-ImageReference', 'ConvertTo-TrackingKey', 'Get-ImageIdentity', 'Test-ImageReference')
             $module.ExportedFunctions.Count | Should -Be 0
             $module.ExportedAliases.Count | Should -Be 0
             $module.ExportedVariables.Count | Should -Be 0
@@ -91,7 +91,7 @@ Describe 'ImgTrack module' {
         }
     }
 
-    Context 'Help for <_>' -ForEach @('ConvertTo-ImageReference', 'Test-ImageReference', 'Get-ImageIdentity', 'ConvertTo-TrackingKey') {
+    Context 'Help for <_>' -ForEach @('ConvertTo-ImageReference', 'Test-ImageReference', 'Get-ImageIdentity', 'ConvertTo-TrackingKey', 'Compare-ImageInventory') {
         It 'Should have a synopsis and at least three examples' {
             $help = Get-Help -Name $_ -Full
             $help.Synopsis | Should -Not -BeNullOrEmpty

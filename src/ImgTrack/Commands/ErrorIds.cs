@@ -58,4 +58,16 @@ internal static class ErrorIds
 
     /// <summary>The run failed: the engine's API version is older than ImgTrack needs.</summary>
     public const string EngineApiTooOld = nameof(EngineApiTooOld);
+
+    /// <summary>An item failed: a cluster object has no imageID and is no pod.</summary>
+    public const string ImageIdMissing = nameof(ImageIdMissing);
+
+    /// <summary>An item failed: an inventory row identifies no image (no ImageId or TrackingKey, or one that is no tracking ID).</summary>
+    public const string InvalidInventoryImage = nameof(InvalidInventoryImage);
+
+    /// <summary>The run failed: the -ClusterPath file is not the JSON of kubectl get pods -o json.</summary>
+    public const string InvalidClusterFile = nameof(InvalidClusterFile);
+
+    /// <summary>The run failed: the -ClusterPath file cannot be opened.</summary>
+    public const string ClusterFileUnreadable = nameof(ClusterFileUnreadable);
 }

@@ -14,7 +14,7 @@ public sealed class ModuleImportTests
         using var session = new PowerShellSession();
         var result = session.Invoke("(Get-Module ImgTrack).ExportedCmdlets.Keys").ThrowIfErrors();
         var names = result.BaseObjects.Cast<string>().OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[] { "ConvertTo-ImageReference", "ConvertTo-TrackingKey", "Get-ImageIdentity", "Test-ImageReference" }, names);
+        Assert.Equal(new[] { "Compare-ImageInventory", "ConvertTo-ImageReference", "ConvertTo-TrackingKey", "Get-ImageIdentity", "Test-ImageReference" }, names);
     }
 
     [Fact]

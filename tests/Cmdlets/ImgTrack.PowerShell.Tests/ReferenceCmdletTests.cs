@@ -152,6 +152,7 @@ public sealed class ReferenceCmdletTests
     [InlineData("ConvertTo-ImageReference", "ImgTrack.ImageReference")]
     [InlineData("Test-ImageReference", "System.Boolean")]
     [InlineData("ConvertTo-TrackingKey", "System.String")]
+    [InlineData("Compare-ImageInventory", "ImgTrack.ImageInventoryComparison")]
     public void Each_cmdlet_declares_its_output_type(string command, string type)
     {
         using var session = new PowerShellSession();

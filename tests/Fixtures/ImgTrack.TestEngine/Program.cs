@@ -16,7 +16,9 @@ namespace ImgTrack.TestEngine;
 /// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
 /// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
 /// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
-/// config digest as JSON and exits).
+/// config digest as JSON and exits), or <c>ImgTrack.TestEngine --fake IMAGES [--fail-inspects N] [--freeze-after-inspects N]</c>
+/// (a loopback engine of the tests' own, <see cref="FakeEngine"/>, listing IMAGES images: it answers 500 to the inspects of
+/// the last N of them, or never answers any inspect after the first N; prints <c>{"DockerHost"}</c>, no root needed).
 /// With <c>--kill-after-requests</c> or <c>--remove-first-inspected</c>, <c>ProxyHost</c> is a relay in front of the engine
 /// (<see cref="EngineRelay"/>) that kills dockerd once it has relayed N requests, or removes the image of the first image
 /// inspect request (<c>docker rmi</c>) before forwarding that request: an image deleted between the list and its inspect.
@@ -30,6 +32,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--push-index")
         {
             return PushIndex(args[1], args[2..]);
+        }
+
+        if (args.Length > 1 && args[0] == "--fake")
+        {
+            return RunFake(args[1..]);
         }
 
         var options = new DockerEngineOptions();
@@ -106,6 +113,61 @@ internal static class Program
         {
             layout.Delete(recursive: true);
         }
+    }
+
+    // A fake engine with `count` images team/fake:1..count; the last `fail` of them answer 500 to their inspect (an
+    // engine's own error about one image), or every inspect after the first `freezeAfter` is never answered (a frozen
+    // engine). Kept until standard input closes.
+    private static int RunFake(string[] args)
+    {
+        var count = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
+        var fail = 0;
+        var freezeAfter = -1;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--fail-inspects": fail = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--freeze-after-inspects": freezeAfter = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                default:
+                    Console.Error.WriteLine("unknown argument: " + args[i]);
+                    return 2;
+            }
+        }
+
+        using var engine = new FakeEngine();
+        var failing = new HashSet<string>(StringComparer.Ordinal);
+        for (var n = 1; n <= count; n++)
+        {
+            var id = "sha256:" + n.ToString("x64", System.Globalization.CultureInfo.InvariantCulture);
+            var tag = "team/fake:" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            engine.Images.Add(new FakeImage { Id = id, RepoTags = new[] { tag } });
+            if (n > count - fail)
+            {
+                failing.Add(id);
+                failing.Add(tag);
+            }
+        }
+
+        var inspects = 0;
+        var inspect = new System.Text.RegularExpressions.Regex("^/(?:v[0-9.]+/)?images/(.+)/json$");
+        engine.NeverAnswer = request =>
+            freezeAfter >= 0 && inspect.IsMatch(request.Path) && Interlocked.Increment(ref inspects) > freezeAfter;
+        engine.Override = request =>
+        {
+            var match = inspect.Match(request.Path);
+            return match.Success && failing.Contains(Uri.UnescapeDataString(match.Groups[1].Value))
+                ? MiniResponse.Json(500, "{\"message\":\"fake engine: internal error inspecting " + match.Groups[1].Value + "\"}")
+                : null;
+        };
+
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["DockerHost"] = engine.DockerHost }));
+        Console.Out.Flush();
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
     }
 
     private static int RunPodman(bool check)

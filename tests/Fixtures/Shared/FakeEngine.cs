@@ -94,6 +94,9 @@ public sealed class FakeEngine : IDisposable
     /// <summary>Runs first for every request; a non-null answer is sent instead of the engine's own.</summary>
     public Func<MiniRequest, MiniResponse?>? Override { get; set; }
 
+    /// <summary>Runs before <see cref="Override"/>; requests it returns true for are never answered (a frozen engine).</summary>
+    public Func<MiniRequest, bool>? NeverAnswer { get; set; }
+
     /// <summary>Every request read, in order.</summary>
     public ConcurrentQueue<MiniRequest> Requests => _server.Requests;
 
@@ -105,6 +108,11 @@ public sealed class FakeEngine : IDisposable
 
     private Task<MiniResponse?> HandleAsync(MiniRequest request)
     {
+        if (NeverAnswer?.Invoke(request) == true)
+        {
+            return Task.FromResult<MiniResponse?>(null);
+        }
+
         var answer = Override?.Invoke(request) ?? Answer(request);
         return Task.FromResult<MiniResponse?>(answer);
     }
