@@ -137,7 +137,10 @@ internal sealed class DockerImageEngine : IImageEngine
 
     private async Task<T> SendAsync<T>(string request, string relativeUri, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(relativeUri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        // HTTP/1.1 said outright: Mono's HttpRequestMessage defaults to 2.0, which Docker.DotNet's transports write into
+        // the request line and dockerd answers with 505. .NET Framework and .NET send 1.1 by default anyway.
+        using var message = new HttpRequestMessage(HttpMethod.Get, relativeUri) { Version = HttpVersion.Version11 };
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _answered, true);
         var status = (int)response.StatusCode;
         try
