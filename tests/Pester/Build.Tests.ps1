@@ -270,7 +270,7 @@ Describe 'build.ps1 -Task Package' {
             $script:run.ExitCode | Should -Be 0 -Because ($script:run.Output + $script:run.Error)
             $lines = @($script:run.Output -split '\r?\n' | Where-Object { $_ })
             $lines[0] | Should -Be (Join-Path $script:saved "ImgTrack/$script:version")
-            $lines[1..4] | Should -Be @('4', 'docker.io/library/nginx:latest', 'True', 'False')
+            $lines[1..4] | Should -Be @('5', 'docker.io/library/nginx:latest', 'True', 'False')
         }
     }
 }

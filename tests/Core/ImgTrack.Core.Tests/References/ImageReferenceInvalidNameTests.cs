@@ -78,8 +78,9 @@ public sealed class ImageReferenceInvalidNameTests
         { "ngi nx", "repository path 'ngi nx' must contain only lowercase letters, digits, separators and '/' (found ' ')" },
         { " nginx", "repository path ' nginx' must contain only lowercase letters, digits, separators and '/' (found ' ')" },
         { "nginx ", "repository path 'nginx ' must contain only lowercase letters, digits, separators and '/' (found ' ')" },
-        { "nginx\n", "repository path 'nginx\n' must contain only lowercase letters, digits, separators and '/' (found U+000A)" },
-        { "\tnginx", "repository path '\tnginx' must contain only lowercase letters, digits, separators and '/' (found U+0009)" },
+        // Control characters in a name are written as \uXXXX in the message, so they cannot act on a console or a log.
+        { "nginx\n", "repository path 'nginx\\u000A' must contain only lowercase letters, digits, separators and '/' (found U+000A)" },
+        { "\tnginx", "repository path '\\u0009nginx' must contain only lowercase letters, digits, separators and '/' (found U+0009)" },
         { "ngïnx", "repository path 'ngïnx' must contain only lowercase letters, digits, separators and '/' (found 'ï')" },
         { "a+b/c", "repository path 'a+b/c' must contain only lowercase letters, digits, separators and '/' (found '+')" },
         // Tag
