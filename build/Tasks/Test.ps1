@@ -183,7 +183,15 @@ function Invoke-NetFrameworkLayer {
 }
 
 # How the .NET Framework layer runs: @{ FilePath = ...; ArgumentList = @(...); ReportPath = ... }, the report being
-# xUnit v2 XML. $null until tests/NetFramework's project defines it here.
+# xUnit v2 XML. tests/NetFramework/Invoke-NetFrameworkTests.ps1 in a fresh pwsh, without building (dotnet test built
+# the layer's program and the fixture process already): it runs xunit.console under mono and keeps the report.
 function Get-NetFrameworkLayerCommand {
-    $null
+    $pwsh = Get-PwshCommandLine
+    $script = Join-Path $RepoRoot 'tests/NetFramework/Invoke-NetFrameworkTests.ps1'
+    $report = Join-Path $OutDir 'netframework-tests.xml'
+    @{
+        FilePath     = $pwsh[0]
+        ArgumentList = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, '-NoBuild', '-Configuration', $Configuration, '-ReportPath', $report)
+        ReportPath   = $report
+    }
 }

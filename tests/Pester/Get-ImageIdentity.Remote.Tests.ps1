@@ -255,7 +255,7 @@ Describe 'Get-ImageIdentity -Remote' {
             $identity.TrackingId | Should -Be $id
             $identity.TrackingIdSource | Should -Be 'ImageId'
             $warnings.Count | Should -Be 1
-            $warnings[0].Message | Should -BeLike '*never been pushed*'
+            $warnings[0].Message | Should -BeLike "*no repo digest in the engine's records*"
         }
 
         It 'Should find the registry digest with -ResolveRepoDigest after podman push' {

@@ -23,11 +23,18 @@ BeforeAll {
             [string] $File,
             [string] $ModulePath,
             [hashtable] $Environment = @{},
-            [string] $WorkingDirectory = $TestDrive
+            [string] $WorkingDirectory = $TestDrive,
+            # A command line that runs pwsh (unshare, a shell), and variables to remove from the environment.
+            [string[]] $Prefix = @(),
+            [string[]] $Unset = @()
         )
 
         $process = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
         $start = [System.Diagnostics.ProcessStartInfo]::new($process)
+        if ($Prefix) {
+            $start = [System.Diagnostics.ProcessStartInfo]::new($Prefix[0])
+            foreach ($argument in @($Prefix | Select-Object -Skip 1) + $process) { $start.ArgumentList.Add($argument) }
+        }
         if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
         foreach ($argument in @('-NoProfile', '-NonInteractive') + $(if ($File) { '-File', $File } else { '-Command', $Command })) {
             $start.ArgumentList.Add($argument)
@@ -39,6 +46,7 @@ BeforeAll {
         $start.RedirectStandardError = $true
         $start.Environment['PSModulePath'] = $ModulePath + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
         foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
+        foreach ($name in $Unset) { $null = $start.Environment.Remove($name) }
 
         $child = [System.Diagnostics.Process]::Start($start)
         try {
@@ -103,6 +111,26 @@ Describe 'Installing ImgTrack on a server' {
 
             $imported = Invoke-Pwsh -ModulePath $modules -Command "Import-Module ImgTrack; $script:probe"
             $imported.Output | Should -Be @($script:version, (Resolve-Path (Join-Path $modules "ImgTrack/$script:version")).Path, 'docker.io/library/nginx:latest')
+        }
+    }
+
+    Context 'The README''s copy commands on Linux, where ProgramFiles is unset' -Skip:(-not $IsLinux -or (& id -u) -ne '0') {
+        It 'Should install into /usr/local/share/powershell/Modules, as written, and import by name' {
+            # As written, as root, with no ProgramFiles variable: in a mount namespace of the test's own with a tmpfs
+            # over /usr/local/share, so the machine's real module folder is never touched; the listing of / and of the
+            # module folder is taken inside the namespace, before it ends.
+            $transfer = New-TestFolder
+            $null = New-ModuleCopy (Join-Path $transfer 'ImgTrack')
+            $shell = 'mount -t tmpfs tmpfs /usr/local/share || exit 90; "$@"; rc=$?; ls -d /WindowsPowerShell 2>/dev/null; ' +
+                'ls /usr/local/share/powershell/Modules/ImgTrack; exit $rc'
+            $run = Invoke-Pwsh -WorkingDirectory $transfer -ModulePath (New-TestFolder) -Unset 'ProgramFiles' `
+                -Prefix 'unshare', '--mount', 'sh', '-c', $shell, 'sh' -Command (Get-ReadmeBlock '<!-- readme-example: install-copy -->')
+
+            $run.ExitCode | Should -Be 0 -Because $run.Text
+            @($run.Output -match "^ImgTrack\s+$([regex]::Escape($script:version))\s+/usr/local/share/powershell/Modules/ImgTrack/$([regex]::Escape($script:version))").Count |
+                Should -Be 1 -Because $run.Text
+            $run.Output | Should -Not -Contain '/WindowsPowerShell'
+            $run.Output[-1] | Should -Be $script:version -Because $run.Text
         }
     }
 

@@ -48,7 +48,7 @@ internal static class ChainTrust
     {
         if (chain is null)
         {
-            return "no certificate chain";
+            return CertificateMessages.ChainNone;
         }
 
         var reasons = new StringBuilder();
@@ -62,6 +62,6 @@ internal static class ChainTrust
             reasons.Append(status.StatusInformation.Trim());
         }
 
-        return reasons.Length == 0 ? "untrusted certificate" : reasons.ToString();
+        return reasons.Length == 0 ? CertificateMessages.ChainUntrusted : reasons.ToString();
     }
 }

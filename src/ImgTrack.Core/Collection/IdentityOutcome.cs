@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using ImgTrack.Text;
 
 namespace ImgTrack.Collection;
@@ -35,6 +36,10 @@ public sealed class IdentityOutcome
     /// <summary>What the registry said of an engine image's tag (<c>-ResolveRepoDigest</c>); null when it was not asked.</summary>
     public RepoDigestCheck? RepoDigestCheck { get; }
 
+    /// <summary>What the source left out of its answer for this input, and why (a tag that is no name, a repo digest
+    /// that is no digest): one warning each, written before the identity. Empty for most outcomes.</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = Array.Empty<string>();
+
     /// <summary>True when the image has no repo digest, so its tracking ID is its image ID.</summary>
     public bool NeverPushed => Identity?.TrackingIdSource == nameof(TrackingIdSource.ImageId);
 
@@ -45,6 +50,13 @@ public sealed class IdentityOutcome
     /// <summary>A resolved input whose tag was also looked up in its registry.</summary>
     public static IdentityOutcome Resolved(string input, ImageIdentity identity, RepoDigestCheck? repoDigestCheck) =>
         new(input, identity ?? throw new ArgumentNullException(nameof(identity)), null, null, null, repoDigestCheck);
+
+    /// <summary>A resolved input, with the warnings of its source's answer (<see cref="Identity.ImageFacts.Warnings"/>).</summary>
+    public static IdentityOutcome Resolved(string input, ImageIdentity identity, RepoDigestCheck? repoDigestCheck, IReadOnlyList<string> warnings) =>
+        new(input, identity ?? throw new ArgumentNullException(nameof(identity)), null, null, null, repoDigestCheck)
+        {
+            Warnings = warnings ?? throw new ArgumentNullException(nameof(warnings)),
+        };
 
     /// <summary>The outcome of an input that breaks the grammar: no engine call is made for it.</summary>
     public static IdentityOutcome Invalid(ImageInput input)

@@ -145,7 +145,11 @@ public sealed class IdentityRun : IDisposable
 
     private async Task OpenEngineAsync()
     {
-        var engineOptions = new EngineOptions { RequestTimeout = _options.RequestTimeout };
+        var engineOptions = new EngineOptions
+        {
+            RequestTimeout = _options.RequestTimeout,
+            AnswerTimeout = _options.FirstContactTimeout ?? EngineOptions.DefaultAnswerTimeout,
+        };
         var collector = Own(await ImageIdentityCollector.OpenAsync(_options.DockerHost, _options.WorkingDirectory, engineOptions, _options.CollectedAt, _cancellationToken).ConfigureAwait(false));
         Engine = collector.Info;
         _log.EngineOpened(collector.Info);

@@ -21,6 +21,11 @@ public sealed class IdentityRunOptions
     /// <summary>The time limit of each engine or registry request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Engine: the time limit of the first contact (<c>/version</c>, <c>/info</c>) when the caller gave a request
+    /// timeout; null for the short default (<see cref="Engine.EngineOptions.DefaultAnswerTimeout"/>), so that a dead or
+    /// silent endpoint fails fast unless the caller chose to wait.</summary>
+    public TimeSpan? FirstContactTimeout { get; set; }
+
     /// <summary>The folder a relative unix socket path is read against (PowerShell's location, not the process's).</summary>
     public string? WorkingDirectory { get; set; }
 

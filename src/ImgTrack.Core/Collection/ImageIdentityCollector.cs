@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using ImgTrack.Engine;
@@ -105,6 +106,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
 
         return await InspectAsync(
             input.Text,
+            input.Kind == ImageInputKind.ImageId ? input.Text : null,
             details => input.Kind == ImageInputKind.Name && !FoundByIdPrefix(input, details) ? input.Reference : null,
             (details, asked) => asked is not null
                 ? ImageIdentityBuilder.ForName(input.Text, asked, details, _info.HostName, _collectedAt)
@@ -127,6 +129,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
         }
 
         return InspectAsync(
+            image.Id,
             image.Id,
             _ => null,
             (details, _) => ImageIdentityBuilder.ForImage(null, details, _info.HostName, _collectedAt),
@@ -161,7 +164,7 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
     }
 
     private async Task<IdentityOutcome> InspectAsync(
-        string input, Func<ImageFacts, ImageReference?> askedName, Func<ImageFacts, ImageReference?, ImageIdentity> build, CancellationToken cancellationToken)
+        string input, string? askedId, Func<ImageFacts, ImageReference?> askedName, Func<ImageFacts, ImageReference?, ImageIdentity> build, CancellationToken cancellationToken)
     {
         ImageFacts facts;
         ImageReference? asked;
@@ -174,6 +177,14 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
             if (details is null)
             {
                 return IdentityOutcome.Failed(input, IdentityError.ImageNotFound);
+            }
+
+            if (askedId is not null && !IsAnswerFor(askedId, details.Id))
+            {
+                // Asked by ID, answered with another image: an engine (or what stands in for one) that is broken or lying.
+                // Its record would be filed under an ID nobody asked for, so it is this input's error instead.
+                var mismatch = MessageText.Format(EngineMessages.IdMismatch, askedId, details.Id);
+                return IdentityOutcome.Failed(input, IdentityError.ImageInspectFailed, mismatch, new InvalidDataException(mismatch));
             }
 
             facts = _info.IsPodman ? details.WithLocalRepoDigests(PodmanLocal(details.RepoDigests)) : details;
@@ -190,14 +201,14 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
 
         if (_repoDigests is null || (identity.RepoDigest is not null && !_info.IsPodman))
         {
-            return IdentityOutcome.Resolved(input, identity);
+            return IdentityOutcome.Resolved(input, identity, null, facts.Warnings);
         }
 
         var tag = LookupTag(asked, facts);
         if (tag is null)
         {
             // Untagged, or tagged only with Podman's local names: no registry to ask.
-            return IdentityOutcome.Resolved(input, identity);
+            return IdentityOutcome.Resolved(input, identity, null, facts.Warnings);
         }
 
         var check = await CheckAsync(tag, facts, identity, cancellationToken).ConfigureAwait(false);
@@ -205,8 +216,14 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
         {
             identity = build(facts.WithRegistryRepoDigest(check.Remote!.RepoDigest), asked);
         }
+        else if (check.Result == RepoDigestCheckResult.Stale && _info.IsPodman)
+        {
+            // The tag has moved on in the registry. Podman's own record for it is the digest of the manifest Podman
+            // wrote, which no registry serves: the image is known by its image ID, as any image no registry vouches for.
+            identity = build(facts.WithLocalRepoDigests(facts.RepoDigests), asked);
+        }
 
-        return IdentityOutcome.Resolved(input, identity, check);
+        return IdentityOutcome.Resolved(input, identity, check, facts.Warnings);
     }
 
     private Task<RepoDigestCheck> CheckAsync(ImageReference tag, ImageFacts facts, ImageIdentity identity, CancellationToken cancellationToken)
@@ -221,6 +238,14 @@ public sealed class ImageIdentityCollector : IListedIdentitySource, IDisposable
         return configDigest is null
             ? Task.FromResult(RepoDigestCheck.NotComparable(tag, platform))
             : _repoDigests!.CheckAsync(tag, platform, configDigest, identity.RepoDigest, cancellationToken);
+    }
+
+    /// <summary>True when an answer's <paramref name="answeredId"/> is the image asked for by <paramref name="askedId"/>:
+    /// a full ID (<c>sha256:…</c> or the 64 hex digits) or an ID prefix (<c>sha256:</c> and hex) it starts with.</summary>
+    private static bool IsAnswerFor(string askedId, string answeredId)
+    {
+        var hex = askedId.StartsWith(ImageId.Sha256Prefix, StringComparison.Ordinal) ? askedId.Substring(ImageId.Sha256Prefix.Length) : askedId;
+        return ImageId.HasHexPrefix(answeredId, hex);
     }
 
     /// <summary>The tag to look up, chosen as the repo digest is: the name asked for, when the image carries it as a

@@ -33,15 +33,18 @@ public sealed class ImageInput
     public FormatException? Exception { get; }
 
     /// <summary>
-    /// Classifies <paramref name="text"/>. Image IDs win over names, as they do for the docker CLI's users:
-    /// <c>sha256:</c> plus 64 lowercase hex digits, the 64 hex digits alone, or a prefix of at least
-    /// <see cref="ImageId.MinimumShortLength"/> hex digits (with or without <c>sha256:</c>, which the engine's ID
-    /// search accepts too). Everything else is parsed as a name.
+    /// Classifies <paramref name="text"/> as the docker CLI reads it. An image ID is <c>sha256:</c> plus lowercase hex
+    /// (the 64 digits, or a prefix: the engine's ID search takes both), or the 64 hex digits alone, which Docker refuses
+    /// as a name. Everything else is parsed as a name, short hex strings too (<c>52f6</c>, <c>52f6c9a1b2d3</c>): the
+    /// engine looks such a text up as a name first and then as an ID prefix of any length, and
+    /// <see cref="ImageIdentityCollector"/> tells afterwards which of the two it found.
     /// </summary>
     public static ImageInput Classify(string? text)
     {
         text ??= string.Empty;
-        if (ImageId.IsIdOrPrefix(text))
+        var prefixed = text.StartsWith(ImageId.Sha256Prefix, StringComparison.Ordinal);
+        if (ImageId.IsFullHex(text)
+            || (prefixed && text.Length <= ImageId.Sha256Prefix.Length + ImageId.HexLength && ImageId.IsLowerHex(text, ImageId.Sha256Prefix.Length, text.Length)))
         {
             return new ImageInput(text, ImageInputKind.ImageId, null, null);
         }

@@ -40,6 +40,10 @@ internal sealed class DockerImageEngine : IImageEngine
     // platform manifest of an index; engines without that store ignore it.
     private string _inspectQuery = string.Empty;
 
+    // True once the engine answered any request: a transport failure after that is a connection lost mid-run, not an
+    // engine to install or start.
+    private bool _answered;
+
     public DockerImageEngine(EngineEndpoint endpoint, EngineOptions options)
     {
         _endpoint = endpoint;
@@ -76,7 +80,7 @@ internal sealed class DockerImageEngine : IImageEngine
     {
         return await CallAsync(
             "GET /images/json",
-            token => GetAsync("GET /images/json", "images/json", EngineAnswers.List, EngineAnswers.ToSummaries, token),
+            GetListAsync,
             _options.RequestTimeout,
             handshake: false,
             cancellationToken).ConfigureAwait(false);
@@ -101,7 +105,7 @@ internal sealed class DockerImageEngine : IImageEngine
         {
             return await CallAsync(
                 request,
-                token => GetAsync(request, "images/" + nameOrId + "/json" + _inspectQuery, EngineAnswers.Inspect, EngineAnswers.ToFacts, token),
+                token => GetAsync(request, "images/" + nameOrId + "/json" + _inspectQuery, EngineAnswers.Inspect, i => EngineAnswers.ToFacts(i, Endpoint), token),
                 _options.RequestTimeout,
                 handshake: false,
                 cancellationToken).ConfigureAwait(false);
@@ -118,34 +122,44 @@ internal sealed class DockerImageEngine : IImageEngine
 
     /// <summary>One GET: an error status becomes <see cref="EngineRequestException"/> with the engine's own words; a
     /// success is read into <paramref name="model"/> and turned into ours by <paramref name="map"/>; an answer that is not
-    /// JSON, or not the documented JSON, becomes <see cref="EngineProtocolException"/>.</summary>
-    private async Task<T> GetAsync<TModel, T>(string request, string relativeUri, JsonTypeInfo<TModel> model, Func<TModel, T> map, CancellationToken cancellationToken)
-        where TModel : class
+    /// JSON, or not the documented JSON, or larger than any engine's, becomes <see cref="EngineProtocolException"/>.</summary>
+    private Task<T> GetAsync<TModel, T>(string request, string relativeUri, JsonTypeInfo<TModel> model, Func<TModel, T> map, CancellationToken cancellationToken)
+        where TModel : class =>
+        SendAsync(request, relativeUri, async (stream, token) => map(EngineAnswers.Read(await ReadCappedAsync(stream, token).ConfigureAwait(false), model)), cancellationToken);
+
+    /// <summary>The image list, read as it streams in (<see cref="ImageListReader"/>).</summary>
+    private Task<IReadOnlyList<ImageSummary>> GetListAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ImageSummary>>(
+            "GET /images/json",
+            "images/json",
+            async (stream, token) => await ImageListReader.ReadAsync(stream, _options, token).ConfigureAwait(false),
+            cancellationToken);
+
+    private async Task<T> SendAsync<T>(string request, string relativeUri, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        byte[] body;
-        int status;
-        using (var response = await _http.GetAsync(relativeUri, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false))
-        {
-            status = (int)response.StatusCode;
-            body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        }
-
-        if (status < 200 || status > 299)
-        {
-            var text = Encoding.UTF8.GetString(body);
-
-            // dockerd's answer to plain HTTP on a TLS port.
-            if (_tls is null && status == (int)HttpStatusCode.BadRequest && text.IndexOf("HTTPS server", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                throw new EngineUnreachableException(MessageText.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source));
-            }
-
-            throw new EngineRequestException(MessageText.Format(EngineMessages.EngineError, Endpoint, request, status, EngineMessageOf(text)), status, new HttpRequestException(text));
-        }
-
+        // HTTP/1.1 said outright: Mono's HttpRequestMessage defaults to 2.0, which Docker.DotNet's transports write into
+        // the request line and dockerd answers with 505. .NET Framework and .NET send 1.1 by default anyway.
+        using var message = new HttpRequestMessage(HttpMethod.Get, relativeUri) { Version = HttpVersion.Version11 };
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _answered, true);
+        var status = (int)response.StatusCode;
         try
         {
-            return map(EngineAnswers.Read(body, model));
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            if (status < 200 || status > 299)
+            {
+                var text = Encoding.UTF8.GetString(await ReadCappedAsync(stream, cancellationToken).ConfigureAwait(false));
+
+                // dockerd's answer to plain HTTP on a TLS port.
+                if (_tls is null && status == (int)HttpStatusCode.BadRequest && text.IndexOf("HTTPS server", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    throw new EngineUnreachableException(MessageText.Format(EngineMessages.TlsNotConfigured, Endpoint, _endpoint.Source));
+                }
+
+                throw new EngineRequestException(MessageText.Format(EngineMessages.EngineError, Endpoint, request, status, EngineMessageOf(text)), status, new HttpRequestException(text));
+            }
+
+            return await read(stream, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
@@ -155,6 +169,30 @@ internal sealed class DockerImageEngine : IImageEngine
         {
             throw new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, MessageText.Format(EngineMessages.AnswerNotDocumented, e.Message)), e);
         }
+        catch (AnswerTooLargeException e)
+        {
+            throw new EngineProtocolException(MessageText.Format(EngineMessages.NotTheEngineApi, Endpoint, _endpoint.Source, request, MessageText.Format(EngineMessages.AnswerTooLarge, e.Message)), e);
+        }
+    }
+
+    // Reads an answer whole, up to MaxAnswerBytes: no answer but the image list is large, and that one streams.
+    private async Task<byte[]> ReadCappedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxAnswerBytes;
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                throw new AnswerTooLargeException(MessageText.Format(EngineMessages.AnswerLimitBody, limit / (1024 * 1024)));
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return body.ToArray();
     }
 
     /// <summary>Runs one engine call under a time limit and the caller's token, and turns transport failures into
@@ -227,8 +265,17 @@ internal sealed class DockerImageEngine : IImageEngine
         if (socketError is not null || accessDenied is not null
             || TransportFailure.Is(error))
         {
-            var reason = (socketError ?? accessDenied ?? TransportFailure.Innermost(error)).Message.TrimEnd('.') + ".";
+            var reason = MessageText.Neutralize((socketError ?? accessDenied ?? TransportFailure.Innermost(error)).Message).TrimEnd('.') + ".";
             var unix = _endpoint.Address.Scheme == "unix";
+
+            // An engine that has answered is installed and was running: installing or starting it is the wrong advice
+            // when the connection breaks later (a crash or restart mid-run, a proxy or tunnel that cut the answer).
+            if (Volatile.Read(ref _answered))
+            {
+                return new EngineUnreachableException(MessageText.Format(EngineMessages.ConnectionLost, Endpoint, _endpoint.Source, request, reason), error);
+            }
+
+            var fixes = EngineMessages.EngineFixes;
 
             // Permission first: a socket in a folder the account may not search is also "not there" to File.Exists.
             if (unix && socketError?.SocketErrorCode == SocketError.AccessDenied)
@@ -242,11 +289,20 @@ internal sealed class DockerImageEngine : IImageEngine
             }
             else if (_endpoint.Address.Scheme == "npipe" && accessDenied is not null)
             {
-                reason = EngineMessages.PipeAccessDenied;
+                // The pipe's ACL, not a missing engine: only an account the pipe admits, or a group named in daemon.json,
+                // gets in (Windows only; not verifiable here).
+                reason = MessageText.Format(EngineMessages.PipeAccessDenied, _endpoint.Address.OriginalString, AccountName());
+                fixes = EngineMessages.PipeAccessFixes;
+            }
+            else if (socketError?.SocketErrorCode is SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData)
+            {
+                // The name in the endpoint does not resolve: nothing was asked of any engine yet.
+                reason = MessageText.Format(EngineMessages.HostNotFound, _endpoint.Address.Host, reason);
+                fixes = MessageText.Format(EngineMessages.HostNotFoundFixes, _endpoint.Address.Host);
             }
 
             return new EngineUnreachableException(
-                MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason, EngineMessages.EngineFixes), error);
+                MessageText.Format(EngineMessages.Unreachable, Endpoint, _endpoint.Source, reason, fixes), error);
         }
 
         // Anything else is an answer we cannot read; the exception is kept, its text stays out of the message.
@@ -301,4 +357,7 @@ internal sealed class DockerImageEngine : IImageEngine
 
         return body!.Trim();
     }
+
+    private static string AccountName() =>
+        string.IsNullOrEmpty(Environment.UserDomainName) ? Environment.UserName : Environment.UserDomainName + "\\" + Environment.UserName;
 }

@@ -59,7 +59,7 @@ public static class EndpointResolver
         var (contextName, contextNameSource) = FindContextName(environment, configDirectory);
         if (contextName is not null && !string.Equals(contextName, DefaultContextName, StringComparison.Ordinal))
         {
-            return FromContext(contextName, contextNameSource, configDirectory);
+            return FromContext(contextName, contextNameSource, configDirectory, environment);
         }
 
         // No host and no context: the platform default, unless TLS is asked for (the CLI then uses tcp://localhost:2376).
@@ -93,6 +93,7 @@ public static class EndpointResolver
     {
         var tls = TlsFromEnvironment(environment, configDirectory);
         var address = ParseHost(host, source, tls is not null, environment.WorkingDirectory);
+        RequireWindowsForPipes(address, host, source, environment);
 
         // TLS settings only mean something for TCP; the CLI ignores them for sockets and pipes.
         return new EngineEndpoint(address, source, address.Scheme == "tcp" ? tls : null);
@@ -179,7 +180,17 @@ public static class EndpointResolver
         return (DockerCliConfig.Read(configFile).CurrentContext, configFile);
     }
 
-    private static EngineEndpoint FromContext(string contextName, string nameSource, string configDirectory)
+    // A named pipe exists only on Windows: elsewhere .NET would wait for a pipe that can never appear, and the run would
+    // end "did not answer" seconds later. Nothing can work, so say so at once.
+    private static void RequireWindowsForPipes(Uri address, string host, string source, EngineEnvironment environment)
+    {
+        if (address.Scheme == "npipe" && !environment.IsWindows)
+        {
+            throw new EngineConfigurationException(MessageText.Format(EngineMessages.NamedPipeNotWindows, host, source));
+        }
+    }
+
+    private static EngineEndpoint FromContext(string contextName, string nameSource, string configDirectory, EngineEnvironment environment)
     {
         var id = ContextId(contextName);
         var metaFile = Path.Combine(configDirectory, "contexts", "meta", id, "meta.json");
@@ -227,6 +238,7 @@ public static class EndpointResolver
         var hasTls = Directory.Exists(tlsDirectory) && Directory.GetFiles(tlsDirectory, "*.pem").Length > 0;
         var tls = hasTls ? new EngineTlsSettings(tlsDirectory, verifyServer: !skipVerify) : null;
         var address = ParseHost(host!.Trim(), source, tls is not null);
+        RequireWindowsForPipes(address, host!.Trim(), source, environment);
         return new EngineEndpoint(address, source, address.Scheme == "tcp" ? tls : null);
     }
 }

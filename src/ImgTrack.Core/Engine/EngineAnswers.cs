@@ -33,6 +33,9 @@ internal static class EngineAnswers
     /// <summary><c>GET /images/json</c>.</summary>
     public static JsonTypeInfo<ImagesListResponse[]> List => (JsonTypeInfo<ImagesListResponse[]>)s_options.GetTypeInfo(typeof(ImagesListResponse[]));
 
+    /// <summary>One entry of <c>GET /images/json</c> (<see cref="ImageListReader"/> reads the list entry by entry).</summary>
+    public static JsonTypeInfo<ImagesListResponse> ListEntry => (JsonTypeInfo<ImagesListResponse>)s_options.GetTypeInfo(typeof(ImagesListResponse));
+
     /// <summary><c>GET /images/{name}/json</c>.</summary>
     public static JsonTypeInfo<ImageInspectResponse> Inspect => (JsonTypeInfo<ImageInspectResponse>)s_options.GetTypeInfo(typeof(ImageInspectResponse));
 
@@ -84,21 +87,20 @@ internal static class EngineAnswers
         var images = new List<ImageSummary>(list.Length);
         foreach (var image in list)
         {
-            if (image is null)
-            {
-                throw new InvalidDataException(EngineMessages.AnswerNotObjectArray);
-            }
-
-            images.Add(new ImageSummary(
-                Required(image.ID, "Id"),
-                EnginePlaceholders.RemoveFrom(image.RepoTags),
-                EnginePlaceholders.RemoveFrom(image.RepoDigests),
-                Known(image.Created),
-                image.Size));
+            images.Add(ToSummary(image ?? throw new InvalidDataException(EngineMessages.AnswerNotObjectArray)));
         }
 
         return images;
     }
+
+    /// <summary>One entry of <c>/images/json</c>. Tags and repo digests that break the reference grammar are left out
+    /// without a word: the list only names images (for <c>-All</c> and completion); each image's inspect reports them.</summary>
+    public static ImageSummary ToSummary(ImagesListResponse image) => new(
+        Required(image.ID, "Id"),
+        ValidNames(image.RepoTags, digests: false, null),
+        ValidNames(image.RepoDigests, digests: true, null),
+        Known(image.Created),
+        image.Size);
 
     /// <summary>
     /// One image of <c>/images/{name}/json</c>. On the containerd image store the answer has a <c>Descriptor</c> of the
@@ -107,9 +109,12 @@ internal static class EngineAnswers
     /// among <c>Manifests</c>. The documented schema gives no config digest there, so <see cref="ImageFacts.ConfigDigest"/>
     /// stays unknown for such IDs.
     /// </summary>
-    public static ImageFacts ToFacts(ImageInspectResponse image)
+    /// <param name="image">The answer.</param>
+    /// <param name="endpoint">The engine, for the warnings about entries left out.</param>
+    public static ImageFacts ToFacts(ImageInspectResponse image, string endpoint)
     {
         var id = Required(image.ID, "Id");
+        var warnings = new List<string>();
         var os = NullIfEmpty(image.Os);
         var architecture = NullIfEmpty(image.Architecture);
         var variant = NullIfEmpty(image.Variant);
@@ -137,8 +142,8 @@ internal static class EngineAnswers
 
         return new ImageFacts(
             id,
-            EnginePlaceholders.RemoveFrom(image.RepoTags),
-            EnginePlaceholders.RemoveFrom(image.RepoDigests),
+            ValidNames(image.RepoTags, digests: false, (value, why) => warnings.Add(MessageText.Format(EngineMessages.TagDropped, endpoint, value, id, why))),
+            ValidNames(image.RepoDigests, digests: true, (value, why) => warnings.Add(MessageText.Format(EngineMessages.DigestDropped, endpoint, value, id, why))),
             image.Created is { } created ? Known(created) : null,
             os,
             architecture,
@@ -148,7 +153,56 @@ internal static class EngineAnswers
             IdKind = kind,
             MediaType = mediaType,
             ManifestDigest = manifestDigest,
+            Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The tags (or repo digests) of an answer that are names by the reference grammar, without the placeholders of
+    /// older engines: engine text is checked where it enters, like any other name, so that what reaches a CSV cell or a
+    /// registry request is a name (not <c>=HYPERLINK(…)</c>, not bytes that are not UTF-8). Each one left out is reported
+    /// through <paramref name="dropped"/> with the reason.
+    /// </summary>
+    internal static IReadOnlyList<string> ValidNames(IList<string>? values, bool digests, Action<string, string>? dropped)
+    {
+        var kept = EnginePlaceholders.RemoveFrom(values);
+        List<string>? valid = null;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            var value = kept[i];
+            string? why = null;
+            if (value.IndexOf('\uFFFD') >= 0)
+            {
+                why = EngineMessages.NotUtf8;
+            }
+            else if (!ImageReference.TryParse(value, out var parsed, out var error))
+            {
+                why = error;
+            }
+            else if (digests && parsed.Digest is null)
+            {
+                why = EngineMessages.NotADigest;
+            }
+
+            if (why is null)
+            {
+                valid?.Add(value);
+                continue;
+            }
+
+            if (valid is null)
+            {
+                valid = new List<string>(kept.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    valid.Add(kept[j]);
+                }
+            }
+
+            dropped?.Invoke(value, why);
+        }
+
+        return valid ?? kept;
     }
 
     // /info DriverStatus holds ["driver-type", "io.containerd.snapshotter.v1"] on the containerd image store.

@@ -60,8 +60,8 @@ internal sealed class EngineContract : IJsonTypeInfoResolver
             return Model<ImagesListResponse>(
                 options,
                 Member<ImagesListResponse, string>("Id", static (m, v) => m.ID = v),
-                Member<ImagesListResponse, IList<string>>("RepoTags", static (m, v) => m.RepoTags = v),
-                Member<ImagesListResponse, IList<string>>("RepoDigests", static (m, v) => m.RepoDigests = v),
+                Texts<ImagesListResponse>("RepoTags", static (m, v) => m.RepoTags = v),
+                Texts<ImagesListResponse>("RepoDigests", static (m, v) => m.RepoDigests = v),
                 Member<ImagesListResponse, DateTime>("Created", static (m, v) => m.Created = v),
                 Member<ImagesListResponse, long>("Size", static (m, v) => m.Size = v));
         }
@@ -71,8 +71,8 @@ internal sealed class EngineContract : IJsonTypeInfoResolver
             return Model<ImageInspectResponse>(
                 options,
                 Member<ImageInspectResponse, string>("Id", static (m, v) => m.ID = v),
-                Member<ImageInspectResponse, IList<string>>("RepoTags", static (m, v) => m.RepoTags = v),
-                Member<ImageInspectResponse, IList<string>>("RepoDigests", static (m, v) => m.RepoDigests = v),
+                Texts<ImageInspectResponse>("RepoTags", static (m, v) => m.RepoTags = v),
+                Texts<ImageInspectResponse>("RepoDigests", static (m, v) => m.RepoDigests = v),
                 Member<ImageInspectResponse, DateTime?>("Created", static (m, v) => m.Created = v),
                 Member<ImageInspectResponse, string>("Os", static (m, v) => m.Os = v),
                 Member<ImageInspectResponse, string>("Architecture", static (m, v) => m.Architecture = v),
@@ -131,6 +131,14 @@ internal sealed class EngineContract : IJsonTypeInfoResolver
 
         return model;
     }
+
+    // Tags and repo digests: one string that is not UTF-8 costs that entry, not the answer (EngineTextListConverter).
+    private static Func<JsonTypeInfo, JsonPropertyInfo> Texts<TModel>(string name, Action<TModel, IList<string>> set) => model =>
+    {
+        var member = Member(name, set)(model);
+        member.CustomConverter = EngineTextListConverter.Instance;
+        return member;
+    };
 
     private static Func<JsonTypeInfo, JsonPropertyInfo> Member<TModel, TValue>(string name, Action<TModel, TValue> set) => model =>
     {

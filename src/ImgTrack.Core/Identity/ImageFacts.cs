@@ -59,6 +59,10 @@ public sealed class ImageFacts
     /// <summary>The media type of what the name points to (index or manifest), when the source read it.</summary>
     public string? MediaType { get; init; }
 
+    /// <summary>What the source's answer held that is not in these facts, and why (a tag that is no name, a repo digest
+    /// that is no digest), as messages for the user. Empty for most answers.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     /// <summary>
     /// Repo digests the source records that no registry serves (Podman's <c>localhost/name@sha256:…</c>): kept in
     /// <see cref="RepoDigests"/>, never chosen as the repo digest. Empty for most sources.

@@ -129,7 +129,7 @@ public static class ClusterFile
                     default:
                         if (_final)
                         {
-                            throw new JsonException("The JSON ends before the document does.");
+                            throw new JsonException(InventoryMessages.ClusterFileTruncated);
                         }
 
                         Fill();

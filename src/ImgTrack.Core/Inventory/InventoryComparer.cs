@@ -70,7 +70,7 @@ public sealed class InventoryComparer
 
         if (_comparing)
         {
-            throw new InvalidOperationException("The inventory is complete once the first container was compared.");
+            throw new InvalidOperationException(InventoryMessages.InventoryClosed);
         }
 
         string? key = null;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using ImgTrack.Text;
 
 namespace ImgTrack.Oci;
 
@@ -82,7 +83,7 @@ internal sealed class ManifestDocument
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new FormatException("the document is not a JSON object.");
+                throw new FormatException(OciMessages.DocumentNotObject);
             }
 
             var declared = MediaTypes.Bare(String(root, "mediaType"));
@@ -91,7 +92,7 @@ internal sealed class ManifestDocument
                 ?? (MediaTypes.IsKnown(served) ? served : null)
                 ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex
                     : root.TryGetProperty("config", out _) ? MediaTypes.OciManifest
-                    : served ?? "(none)");
+                    : served ?? OciMessages.MediaTypeNone);
             if (!MediaTypes.IsKnown(mediaType))
             {
                 throw new NotSupportedException(mediaType);
@@ -99,14 +100,14 @@ internal sealed class ManifestDocument
 
             if (!root.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 2)
             {
-                throw new FormatException("schemaVersion is not 2.");
+                throw new FormatException(OciMessages.SchemaVersionNot2);
             }
 
             if (MediaTypes.IsIndex(mediaType))
             {
                 if (!root.TryGetProperty("manifests", out var list) || list.ValueKind != JsonValueKind.Array)
                 {
-                    throw new FormatException("the index has no 'manifests' array.");
+                    throw new FormatException(OciMessages.IndexNoManifests);
                 }
 
                 var manifests = new List<Descriptor>();
@@ -120,7 +121,7 @@ internal sealed class ManifestDocument
 
             if (!root.TryGetProperty("config", out var config))
             {
-                throw new FormatException("the manifest has no 'config'.");
+                throw new FormatException(OciMessages.ManifestNoConfig);
             }
 
             return new ManifestDocument(digest, mediaType, Array.Empty<Descriptor>(), ReadDescriptor(config, "config", withPlatform: false));
@@ -136,7 +137,7 @@ internal sealed class ManifestDocument
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new FormatException("the config is not a JSON object.");
+                throw new FormatException(OciMessages.ConfigNotObject);
             }
 
             var os = String(root, "os");
@@ -170,18 +171,18 @@ internal sealed class ManifestDocument
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException($"'{where}' is not an object.");
+            throw new FormatException(MessageText.Format(OciMessages.DescriptorNotObject, where));
         }
 
         var digest = String(element, "digest");
         if (!ContentDigest.IsValid(digest))
         {
-            throw new FormatException($"'{where}' has no valid digest ('{digest}').");
+            throw new FormatException(MessageText.Format(OciMessages.DescriptorDigestInvalid, where, digest));
         }
 
         if (!element.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
         {
-            throw new FormatException($"'{where}' has no valid size.");
+            throw new FormatException(MessageText.Format(OciMessages.DescriptorSizeInvalid, where));
         }
 
         Platform? platform = null;

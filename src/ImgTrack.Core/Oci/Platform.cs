@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using ImgTrack.Text;
 
 namespace ImgTrack.Oci;
 
@@ -22,12 +23,12 @@ public sealed class Platform : IEquatable<Platform>
     {
         if (string.IsNullOrEmpty(os))
         {
-            throw new ArgumentException("The operating system is empty.", nameof(os));
+            throw new ArgumentException(OciMessages.PlatformOsEmpty, nameof(os));
         }
 
         if (string.IsNullOrEmpty(architecture))
         {
-            throw new ArgumentException("The architecture is empty.", nameof(architecture));
+            throw new ArgumentException(OciMessages.PlatformArchitectureEmpty, nameof(architecture));
         }
 
         Os = os.ToLowerInvariant();
@@ -70,7 +71,7 @@ public sealed class Platform : IEquatable<Platform>
     /// <summary>Parses <c>os/arch[/variant]</c>; throws <see cref="FormatException"/> naming the expected form.</summary>
     /// <param name="text">The text, e.g. <c>linux/arm64/v8</c>.</param>
     public static Platform Parse(string text) =>
-        TryParse(text, out var platform) ? platform : throw new FormatException(string.Format(CultureInfo.CurrentCulture, OciMessages.PlatformInvalid, text));
+        TryParse(text, out var platform) ? platform : throw new FormatException(MessageText.Format(OciMessages.PlatformInvalid, text));
 
     /// <summary>Parses <c>os/arch[/variant]</c>; false when the text is not of that form.</summary>
     /// <param name="text">The text; null is not valid.</param>

@@ -15,9 +15,9 @@ public static class ImageId
     public const int HexLength = 64;
 
     /// <summary>
-    /// The shortest hex prefix taken as an image ID. The docker CLI prints IDs truncated to 12 hex digits
-    /// (<c>docker images</c>), so that is what people paste; an 11-digit hex string is read as a name, as it is
-    /// a valid repository name too.
+    /// The length of the short IDs the docker CLI prints (<c>docker images</c>), what people paste. It is no limit on
+    /// input: <c>Get-ImageIdentity</c> reads a short hex string as the CLI does, as a name first and then as an ID prefix
+    /// of any length.
     /// </summary>
     public const int MinimumShortLength = 12;
 

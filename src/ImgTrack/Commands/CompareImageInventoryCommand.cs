@@ -137,7 +137,7 @@ public sealed class CompareImageInventoryCommand : ImgTrackCmdlet
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SecurityException or NotSupportedException)
             {
-                var message = string.Format(System.Globalization.CultureInfo.CurrentCulture, InventoryStrings.ClusterFileUnreadableMessage, path, ex.Message);
+                var message = ImgTrack.Text.MessageText.Format(InventoryStrings.ClusterFileUnreadableMessage, path, ex.Message);
                 ThrowTerminatingError(Failure(new IOException(message, ex), ErrorIds.ClusterFileUnreadable, ErrorCategory.ReadError, InventoryStrings.ClusterFileUnreadable, path));
             }
 

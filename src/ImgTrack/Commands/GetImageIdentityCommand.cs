@@ -156,6 +156,7 @@ public sealed class GetImageIdentityCommand : ImgTrackCmdlet
             CollectedAt = UtcTimestamp.Now,
             ThrottleLimit = remote && !MyInvocation.BoundParameters.ContainsKey(nameof(ThrottleLimit)) ? DefaultRemoteThrottleLimit : ThrottleLimit,
             RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+            FirstContactTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null,
             WorkingDirectory = SessionState.Path.CurrentFileSystemLocation.ProviderPath,
             DockerHost = DockerHost,
             ResolveRepoDigest = ResolveRepoDigest,

@@ -28,6 +28,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     private readonly IReadOnlyList<string> _insecure;
     private readonly List<string> _neverPushed = new();
     private bool _notComparableWarned;
+    private bool _lookupHint;
 
     /// <summary>Creates the report.</summary>
     /// <param name="verbose">Writes a verbose line (on the pipeline thread, from <see cref="Flush"/>).</param>
@@ -99,17 +100,25 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     public void Resolved(IdentityOutcome outcome, bool listed, string endpoint)
     {
         var identity = outcome.Identity!;
+        foreach (var warning in outcome.Warnings)
+        {
+            // What the engine's answer held that is not in the identity (a tag that is no name), and why.
+            Warning(warning);
+        }
 
         // A stale image's own warning says more than "never pushed": the registry knows its tag, for other content.
         if (outcome.NeverPushed && outcome.RepoDigestCheck?.Result != RepoDigestCheckResult.Stale)
         {
+            // Not "never pushed": a loaded or imported image may well be in its registry, which only a lookup can tell.
+            // The hint to look it up is left out where a lookup was made.
+            _lookupHint |= outcome.RepoDigestCheck is null;
             if (listed)
             {
                 _neverPushed.Add(identity.Name);
             }
             else
             {
-                Warning(MessageText.Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId));
+                Warning(MessageText.Format(EngineStrings.NeverPushedWarning, identity.Name, identity.ImageId, outcome.RepoDigestCheck is null ? EngineStrings.ResolveRepoDigestHint : string.Empty));
             }
         }
 
@@ -125,7 +134,7 @@ internal sealed class IdentityRunReport : IIdentityRunLog
     {
         if (_neverPushed.Count > 0)
         {
-            Warning(MessageText.Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed)));
+            Warning(MessageText.Format(EngineStrings.NeverPushedSummaryWarning, _neverPushed.Count, total, NameList(_neverPushed), _lookupHint ? EngineStrings.ResolveRepoDigestHint : string.Empty));
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class GetImageIdentityEngineTests
         Assert.Equal(id, result.Property(0, "TrackingKey"));
         Assert.Equal("docker.io/seed/imported:1.0", result.Property(0, "Reference"));
         var warning = Assert.Single(result.Warnings);
-        Assert.Contains("never been pushed to or pulled from a registry", warning, StringComparison.Ordinal);
+        Assert.Contains("has no repo digest in the engine's records", warning, StringComparison.Ordinal);
         Assert.Contains("seed/imported:1.0", warning, StringComparison.Ordinal);
     }
 
@@ -122,7 +122,7 @@ public sealed class GetImageIdentityEngineTests
 
         var neverPushed = result.Output.Count(o => o.Properties["TrackingIdSource"].Value.ToString() == "ImageId");
         var warning = Assert.Single(result.Warnings);
-        Assert.StartsWith($"{neverPushed} of {ids.Length} images have never been pushed", warning, StringComparison.Ordinal);
+        Assert.StartsWith($"{neverPushed} of {ids.Length} images have no repo digest in the engine's records", warning, StringComparison.Ordinal);
         Assert.Contains("seed/all-a:1.0", warning, StringComparison.Ordinal);
         // A runspace opened by a program gets PowerShell's "Default Host": nobody watches it, so no progress.
         Assert.Equal("Default Host", session.Invoke("$Host.Name").BaseObjects.Single());

@@ -35,11 +35,11 @@ public sealed class GetImageIdentityPodmanTests : IClassFixture<PodmanFixture>
         Assert.Equal(id, result.Property(0, "TrackingId"));
         Assert.Equal("ImageId", result.Property(0, "TrackingIdSource")!.ToString());
         var warning = Assert.Single(result.Warnings);
-        Assert.Contains("never been pushed", warning, StringComparison.Ordinal);
+        Assert.Contains("no repo digest in the engine's records", warning, StringComparison.Ordinal);
         Assert.Contains(result.Verbose, v => v.Contains("engine version 4.", StringComparison.Ordinal));
         var listed = Assert.Single(all.Output, o => (string)o.Properties["ImageId"].Value == id);
         Assert.Equal("ImageId", listed.Properties["TrackingIdSource"].Value.ToString());
-        Assert.Contains("never been pushed", Assert.Single(all.Warnings), StringComparison.Ordinal);
+        Assert.Contains("no repo digest in the engine's records", Assert.Single(all.Warnings), StringComparison.Ordinal);
     }
 
     [PodmanFact]

@@ -236,7 +236,7 @@ public sealed class GetImageIdentityRemoteTests
         Assert.All(result.Output, o => Assert.Equal(id, o.Properties["TrackingId"].Value));
         var unreachable = Assert.Single(result.Warnings, w => w.Contains("could not be reached", StringComparison.Ordinal));
         Assert.Contains("127.0.0.1:9", unreachable, StringComparison.Ordinal);
-        Assert.Equal(3, result.Warnings.Count(w => w.Contains("never been pushed", StringComparison.Ordinal)));
+        Assert.Equal(3, result.Warnings.Count(w => w.Contains("no repo digest in the engine's records", StringComparison.Ordinal)));
         Assert.Equal(2, result.Verbose.Count(v => v.Contains("was not asked", StringComparison.Ordinal)));
     }
 

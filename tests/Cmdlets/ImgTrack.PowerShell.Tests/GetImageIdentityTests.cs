@@ -276,7 +276,7 @@ public sealed class GetImageIdentityTests
         var id = "sha256:" + new string('a', 64);
         var watch = Stopwatch.StartNew();
 
-        var result = session.Invoke("$n = $args[0]; & { $n | Get-ImageIdentity -Remote -Platform linux/amd64 } 2>&1", new object[] { new[] { id, "Not Valid", "", id[7..19] } });
+        var result = session.Invoke("$n = $args[0]; & { $n | Get-ImageIdentity -Remote -Platform linux/amd64 } 2>&1", new object[] { new[] { id, "Not Valid", "", "sha256:" + id[7..19] } });
 
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
         var errors = result.Output.Select(o => Assert.IsType<ErrorRecord>(o.BaseObject)).ToList();

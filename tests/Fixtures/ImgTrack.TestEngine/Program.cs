@@ -13,7 +13,8 @@ namespace ImgTrack.TestEngine;
 /// Starts a private test engine for the Pester suite and keeps it until standard input closes.
 /// Usage: <c>ImgTrack.TestEngine --check</c> (only says whether engine tests can run here: <c>{"Unavailable": null|reason}</c>), or
 /// <c>ImgTrack.TestEngine [--tls] [--hostname NAME] [--no-registry] [--kill-after-requests N | --remove-first-inspected]</c>, or
-/// <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
+/// <c>ImgTrack.TestEngine --fake [--images N] [--fail-inspects N] [--freeze-after-inspects N] [--hostile-list-bytes N]
+/// [--first-answer-delay-ms N]</c> (the test's own engine, <see cref="FakeEngine"/>, no root needed: <c>{"DockerHost"}</c>), or <c>ImgTrack.TestEngine --podman [--check]</c> (Podman's service and a registry: <c>{"DockerHost", "RegistryAddress",
 /// "Directory", "PodmanCli"}</c>), or <c>ImgTrack.TestEngine --push-index HOST:PORT/REPO:TAG PLATFORM...</c> (writes an OCI
 /// layout with one image per platform and pushes it with <c>skopeo copy --all</c> in plain HTTP; prints each platform's
 /// config digest as JSON and exits).
@@ -30,6 +31,11 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--push-index")
         {
             return PushIndex(args[1], args[2..]);
+        }
+
+        if (args.Length > 0 && args[0] == "--fake")
+        {
+            return RunFake(args[1..]);
         }
 
         var options = new DockerEngineOptions();
@@ -106,6 +112,75 @@ internal static class Program
         {
             layout.Delete(recursive: true);
         }
+    }
+
+    // The test's own engine (FakeEngine) on a loopback port: what no real engine here shows on demand. Needs no dockerd, so
+    // it runs everywhere. --images N serves team/fake:1..N (no repo digests, as loaded images); --fail-inspects M makes the
+    // last M of them answer 500 to their inspect (an engine's own error about one image); --freeze-after-inspects K never
+    // answers an inspect after the first K (a frozen engine); --hostile-list-bytes B answers the list with B bytes of
+    // distinct images; --first-answer-delay-ms D waits that long before its first answer (a busy or socket-activated
+    // engine). Kept until standard input closes.
+    private static int RunFake(string[] args)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var count = 0;
+        var fail = 0;
+        var freezeAfter = -1;
+        long hostileBytes = 0;
+        var firstAnswerDelay = TimeSpan.Zero;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--images": count = int.Parse(args[++i], culture); break;
+                case "--fail-inspects": fail = int.Parse(args[++i], culture); break;
+                case "--freeze-after-inspects": freezeAfter = int.Parse(args[++i], culture); break;
+                case "--hostile-list-bytes": hostileBytes = long.Parse(args[++i], culture); break;
+                case "--first-answer-delay-ms": firstAnswerDelay = TimeSpan.FromMilliseconds(int.Parse(args[++i], culture)); break;
+                default:
+                    Console.Error.WriteLine("unknown argument: " + args[i]);
+                    return 2;
+            }
+        }
+
+        using var engine = new FakeEngine { FirstAnswerDelay = firstAnswerDelay };
+        var failing = new HashSet<string>(StringComparer.Ordinal);
+        for (var n = 1; n <= count; n++)
+        {
+            var id = "sha256:" + n.ToString("x64", culture);
+            var tag = "team/fake:" + n.ToString(culture);
+            engine.Images.Add(new FakeImage { Id = id, RepoTags = new[] { tag } });
+            if (n > count - fail)
+            {
+                failing.Add(id);
+                failing.Add(tag);
+            }
+        }
+
+        var inspects = 0;
+        var inspect = new System.Text.RegularExpressions.Regex("^/(?:v[0-9.]+/)?images/(.+)/json$");
+        engine.NeverAnswer = request =>
+            freezeAfter >= 0 && inspect.IsMatch(request.Path) && Interlocked.Increment(ref inspects) > freezeAfter;
+        engine.Override = request =>
+        {
+            if (hostileBytes > 0 && request.Path == "/images/json")
+            {
+                return FakeEngine.HostileList(hostileBytes);
+            }
+
+            var match = inspect.Match(request.Path);
+            return match.Success && failing.Contains(Uri.UnescapeDataString(match.Groups[1].Value))
+                ? MiniResponse.Json(500, "{\"message\":\"fake engine: internal error inspecting " + match.Groups[1].Value + "\"}")
+                : null;
+        };
+
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["DockerHost"] = engine.DockerHost }));
+        Console.Out.Flush();
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+
+        return 0;
     }
 
     private static int RunPodman(bool check)

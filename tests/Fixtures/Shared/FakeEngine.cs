@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace ImgTrack.Tests;
@@ -94,8 +95,59 @@ public sealed class FakeEngine : IDisposable
     /// <summary>Runs first for every request; a non-null answer is sent instead of the engine's own.</summary>
     public Func<MiniRequest, MiniResponse?>? Override { get; set; }
 
+    /// <summary>Runs before <see cref="Override"/>; requests it returns true for are never answered (a frozen engine).</summary>
+    public Func<MiniRequest, bool>? NeverAnswer { get; set; }
+
     /// <summary>Every request read, in order.</summary>
     public ConcurrentQueue<MiniRequest> Requests => _server.Requests;
+
+    /// <summary>How long the engine takes before its first answer (<c>/_ping</c>, <c>/version</c>): a busy engine, or a
+    /// socket-activated Podman starting on the first connection.</summary>
+    public TimeSpan FirstAnswerDelay { get; set; }
+
+    /// <summary>
+    /// An image list answer of <paramref name="bytes"/> bytes, written as it goes (never held in memory): entries of
+    /// distinct images with long distinct tags, as a hostile or broken engine could send without end.
+    /// </summary>
+    public static MiniResponse HostileList(long bytes) => new(200, null, ("Content-Type", "application/json"))
+    {
+        StreamLength = bytes,
+        StreamBody = async (stream, token) =>
+        {
+            var written = 0L;
+            var chunk = new StringBuilder(1 << 20);
+            var n = 0L;
+            chunk.Append('[');
+            while (written + chunk.Length < bytes)
+            {
+                var id = n.ToString("x64", CultureInfo.InvariantCulture);
+                chunk.Append(n == 0 ? string.Empty : ",").Append("{\"Id\":\"sha256:").Append(id).Append("\",\"RepoTags\":[\"team/app-")
+                    .Append(id, 0, 40).Append(":1\",\"team/app-").Append(id, 0, 40).Append(":2\"],\"RepoDigests\":[],\"Created\":1767322945,\"Size\":1}");
+                n++;
+                if (chunk.Length > (1 << 20) - 512)
+                {
+                    var data = Encoding.ASCII.GetBytes(chunk.ToString());
+                    await stream.WriteAsync(data, token);
+                    written += data.Length;
+                    chunk.Clear();
+                }
+            }
+
+            // Pad to the announced length; the list is left unclosed when the limit is reached first.
+            var rest = bytes - written;
+            var tail = Encoding.ASCII.GetBytes(chunk.ToString());
+            await stream.WriteAsync(tail.AsMemory(0, (int)Math.Min(rest, tail.Length)), token);
+            rest -= Math.Min(rest, tail.Length);
+            var spaces = new byte[1 << 16];
+            Array.Fill(spaces, (byte)' ');
+            while (rest > 0)
+            {
+                var count = (int)Math.Min(rest, spaces.Length);
+                await stream.WriteAsync(spaces.AsMemory(0, count), token);
+                rest -= count;
+            }
+        },
+    };
 
     /// <summary>Removes an image for inspect requests only: the list still has it (a <c>docker rmi</c> between the two).</summary>
     public void RemoveAfterList(string id) => _removed[id] = true;
@@ -103,11 +155,23 @@ public sealed class FakeEngine : IDisposable
     /// <inheritdoc />
     public void Dispose() => _server.Dispose();
 
-    private Task<MiniResponse?> HandleAsync(MiniRequest request)
+    private async Task<MiniResponse?> HandleAsync(MiniRequest request)
     {
-        var answer = Override?.Invoke(request) ?? Answer(request);
-        return Task.FromResult<MiniResponse?>(answer);
+        if (NeverAnswer?.Invoke(request) == true)
+        {
+            return null;
+        }
+
+        if (FirstAnswerDelay > TimeSpan.Zero && Interlocked.Exchange(ref _answeredOnce, 1) == 0)
+        {
+            await Task.Delay(FirstAnswerDelay);
+        }
+
+        return Override?.Invoke(request) ?? Answer(request);
     }
+
+    private int _answeredOnce;
+    private Dictionary<string, FakeImage>? _byId;
 
     private MiniResponse Answer(MiniRequest request)
     {
@@ -200,6 +264,24 @@ public sealed class FakeEngine : IDisposable
 
     private FakeImage? Find(string name)
     {
+        // Full IDs by index: -All inspects every listed image, and a 200,000-image engine must not search each time.
+        if (name.StartsWith("sha256:", StringComparison.Ordinal) && name.Length == 71)
+        {
+            var index = _byId;
+            if (index is null || index.Count != Images.Count)
+            {
+                index = new Dictionary<string, FakeImage>(StringComparer.Ordinal);
+                foreach (var each in Images)
+                {
+                    index.TryAdd(each.Id, each);
+                }
+
+                _byId = index;
+            }
+
+            return index.GetValueOrDefault(name);
+        }
+
         var tagged = name.LastIndexOf(':') > name.LastIndexOf('/') ? name : name + ":latest";
         var byName = Images.FirstOrDefault(i => i.RepoTags.Contains(name) || i.RepoTags.Contains(tagged) || i.RepoDigests.Contains(name));
         if (byName is not null)

@@ -66,6 +66,13 @@ public sealed class MiniResponse
     /// an answer that is not HTTP.</summary>
     public byte[]? Raw { get; init; }
 
+    /// <summary>When set, the body is written by this callback instead of <see cref="Body"/>, after a Content-Length of
+    /// <see cref="StreamLength"/>: an answer too large to hold in memory (a hostile engine's gigabyte list).</summary>
+    public Func<Stream, CancellationToken, Task>? StreamBody { get; init; }
+
+    /// <summary>The Content-Length sent with <see cref="StreamBody"/>.</summary>
+    public long StreamLength { get; init; }
+
     /// <summary>An answer of raw bytes, not HTTP (<see cref="Raw"/>).</summary>
     public static MiniResponse NotHttp(string text) => new(0) { Raw = Encoding.ASCII.GetBytes(text) };
 
@@ -260,8 +267,14 @@ public sealed class MiniHttpServer : IDisposable
             }
         }
 
-        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {response.Body.Length}\r\n\r\n");
+        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {(response.StreamBody is null ? response.Body.Length : response.StreamLength)}\r\n\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), token);
+        if (response.StreamBody is not null)
+        {
+            await response.StreamBody(stream, token);
+            return;
+        }
+
         await stream.WriteAsync(response.Body, token);
     }
 

@@ -83,6 +83,35 @@ function Start-TestEngine {
 
 <#
 .SYNOPSIS
+    Starts the tests' own loopback engine (tests/Fixtures/Shared/FakeEngine.cs; no root, no dockerd) listing Images
+    images team/fake:1..Images; returns DockerHost (tcp://127.0.0.1:PORT). Stop it with Stop-TestEngine.
+.PARAMETER FailInspects
+    The last this many images answer 500 to their inspect: the engine's own error about each of them.
+.PARAMETER FreezeAfterInspects
+    Every inspect after the first this many is never answered: an engine frozen in the middle of the run.
+.PARAMETER HostileListBytes
+    The image list is this many bytes of distinct images, written as they go: a hostile or broken engine.
+.PARAMETER FirstAnswerDelayMs
+    The engine waits this long before its first answer: a busy engine, or socket-activated Podman starting.
+#>
+function Start-TestFakeEngine {
+    [CmdletBinding()]
+    param(
+        [int] $Images = 0,
+        [int] $FailInspects = 0,
+        [int] $FreezeAfterInspects = -1,
+        [long] $HostileListBytes = 0,
+        [int] $FirstAnswerDelayMs = 0
+    )
+
+    $arguments = @((Get-TestEngineAssembly), '--fake', '--images', $Images, '--fail-inspects', $FailInspects,
+        '--hostile-list-bytes', $HostileListBytes, '--first-answer-delay-ms', $FirstAnswerDelayMs)
+    if ($FreezeAfterInspects -ge 0) { $arguments += '--freeze-after-inspects', $FreezeAfterInspects }
+    Start-TestEngineProcess -ArgumentList $arguments -What 'the fake engine'
+}
+
+<#
+.SYNOPSIS
     Stops an engine from Start-TestEngine: closing its standard input makes the starter stop dockerd and the registry.
 #>
 function Stop-TestEngine {
@@ -491,7 +520,7 @@ function Get-ReadmeBlock {
     $match.Groups[1].Value
 }
 
-Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
+Export-ModuleMember -Function Get-TestEngineSkipReason, Start-TestEngine, Start-TestFakeEngine, Stop-TestEngine, Invoke-TestDocker, New-TestImage,
     Get-TestPwshCommand, Get-TestSshHostSkipReason, Start-TestSshHost, Stop-TestSshHost, Invoke-TestScript,
     Get-TestPodmanSkipReason, Start-TestPodman, Invoke-TestPodman, New-TestPodmanImage, Publish-TestImageIndex, Get-TestRegistryDigest,
     Get-TestFuzzSkipReason, Get-ReadmeBlock

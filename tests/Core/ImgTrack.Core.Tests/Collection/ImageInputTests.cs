@@ -10,9 +10,12 @@ public sealed class ImageInputTests
     {
         { "full ID with algorithm", Recorded.SoloId, ImageInputKind.ImageId },
         { "the 64 hex digits alone", Recorded.SoloId.Substring(7), ImageInputKind.ImageId },
-        { "a 12-digit prefix, as docker images prints it", "e7eb717d3ec4", ImageInputKind.ImageId },
-        { "a 20-digit prefix", "e7eb717d3ec4b694f2a8", ImageInputKind.ImageId },
+        // Short hex is read as the docker CLI reads it: a name first, then (by the engine) an ID prefix of any length.
+        { "a 12-digit prefix, as docker images prints it, is a name first", "e7eb717d3ec4", ImageInputKind.Name },
+        { "a 20-digit prefix is a name first", "e7eb717d3ec4b694f2a8", ImageInputKind.Name },
+        { "a 4-digit prefix is a name first", "e7eb", ImageInputKind.Name },
         { "a 12-digit prefix with the algorithm", "sha256:e7eb717d3ec4", ImageInputKind.ImageId },
+        { "a 4-digit prefix with the algorithm", "sha256:e7eb", ImageInputKind.ImageId },
         { "11 hex digits are a valid repository name", "e7eb717d3ec", ImageInputKind.Name },
         { "65 hex digits are too long for an ID, but a valid name", Recorded.SoloId.Substring(7) + "0", ImageInputKind.Name },
         { "hex with a tag is a name", "e7eb717d3ec4:1.0", ImageInputKind.Name },

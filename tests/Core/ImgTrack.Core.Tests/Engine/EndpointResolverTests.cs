@@ -300,6 +300,32 @@ public sealed class EndpointResolverTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("npipe:////./pipe/docker_engine")]
+    [InlineData("npipe://./pipe/docker_engine")]
+    public void A_named_pipe_off_Windows_is_a_configuration_error_at_once_and_on_Windows_the_endpoint(string host)
+    {
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<EngineConfigurationException>(
+            () => EndpointResolver.Resolve(host, TestEnvironment.Of(_home, false)));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.Contains("'" + host + "' (from the -DockerHost parameter) is a Windows named pipe, and named pipes exist only on Windows", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unix:///var/run/docker.sock", error.Message, StringComparison.Ordinal);
+        Assert.Equal("npipe://./pipe/docker_engine", EndpointResolver.Resolve(host, TestEnvironment.Of(_home, true)).ToString());
+    }
+
+    [Fact]
+    public void A_context_naming_a_named_pipe_off_Windows_is_a_configuration_error()
+    {
+        WriteContext("desktop", "npipe:////./pipe/dockerDesktopLinuxEngine");
+
+        var error = Assert.Throws<EngineConfigurationException>(
+            () => EndpointResolver.Resolve(null, TestEnvironment.Of(_home, false, ("DOCKER_CONTEXT", "desktop"))));
+
+        Assert.Contains("(from Docker context 'desktop') is a Windows named pipe", error.Message, StringComparison.Ordinal);
+    }
+
     [EngineFact]
     public void A_context_made_and_selected_by_the_real_docker_CLI_resolves_with_its_TLS_material()
     {

@@ -31,7 +31,7 @@ public sealed class EngineAnswersTests
     [Fact]
     public void An_inspect_answer_is_read_with_placeholders_dropped_and_the_time_cut_to_100_ns()
     {
-        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(Bytes(Inspect), EngineAnswers.Inspect));
+        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(Bytes(Inspect), EngineAnswers.Inspect), "tcp://engine:2375");
 
         Assert.Equal(Id, facts.Id);
         Assert.Equal(new[] { "team/app:1.0" }, facts.RepoTags);
@@ -50,7 +50,7 @@ public sealed class EngineAnswersTests
     [InlineData("\"0001-01-01T00:00:00Z\"")]
     public void An_odd_Created_in_an_inspect_answer_is_unknown_and_the_image_keeps_its_identity(string created)
     {
-        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(With(Inspect, "Created", created), EngineAnswers.Inspect));
+        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(With(Inspect, "Created", created), EngineAnswers.Inspect), "tcp://engine:2375");
 
         Assert.Null(facts.Created);
         Assert.Equal(Id, facts.Id);
@@ -64,7 +64,7 @@ public sealed class EngineAnswersTests
     [InlineData("Identity", "\"added by a later API\"")]
     public void A_member_ImgTrack_does_not_read_may_hold_anything(string member, string value)
     {
-        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(With(Inspect, member, value), EngineAnswers.Inspect));
+        var facts = EngineAnswers.ToFacts(EngineAnswers.Read(With(Inspect, member, value), EngineAnswers.Inspect), "tcp://engine:2375");
 
         Assert.Equal(Id, facts.Id);
         Assert.Equal(4096L, facts.Size);
@@ -110,7 +110,7 @@ public sealed class EngineAnswersTests
     {
         var error = Assert.Throws<InvalidDataException>(() => reader == "list"
             ? (object)EngineAnswers.ToSummaries(EngineAnswers.Read(Bytes(json), EngineAnswers.List))
-            : EngineAnswers.ToFacts(EngineAnswers.Read(Bytes(json), EngineAnswers.Inspect)));
+            : EngineAnswers.ToFacts(EngineAnswers.Read(Bytes(json), EngineAnswers.Inspect), "tcp://engine:2375"));
 
         Assert.Equal(says, error.Message);
     }

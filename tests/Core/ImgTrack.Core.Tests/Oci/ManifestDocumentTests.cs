@@ -44,6 +44,35 @@ public sealed class ManifestDocumentTests
         Assert.Throws<FormatException>(() => ManifestDocument.Parse(Digest, Encoding.UTF8.GetBytes(json), null));
     }
 
+    // The words users read inside MalformedManifest: each names the rule the document broke.
+    [Theory]
+    [InlineData("[1,2]", "the document is not a JSON object.")]
+    [InlineData("{\"schemaVersion\":1,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{}}", "schemaVersion is not 2.")]
+    [InlineData("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":{}}", "the index has no 'manifests' array.")]
+    [InlineData("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}", "the manifest has no 'config'.")]
+    [InlineData("{\"schemaVersion\":2,\"manifests\":[1]}", "'manifests[]' is not an object.")]
+    [InlineData("{\"schemaVersion\":2,\"config\":{\"digest\":\"md5:abc\",\"size\":1}}", "'config' has no valid digest ('md5:abc').")]
+    [InlineData("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + Digest + "\",\"size\":-1}}", "'config' has no valid size.")]
+    public void Malformed_documents_name_what_is_wrong(string json, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => ManifestDocument.Parse(Digest, Encoding.UTF8.GetBytes(json), null));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_document_with_no_media_type_and_no_shape_names_none()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => ManifestDocument.Parse(Digest, Encoding.UTF8.GetBytes("{\"schemaVersion\":2}"), null));
+        Assert.Equal("(none)", error.Message);
+    }
+
+    [Fact]
+    public void A_config_that_is_not_an_object_is_a_format_error()
+    {
+        var error = Assert.Throws<FormatException>(() => ManifestDocument.ParseConfig(Encoding.UTF8.GetBytes("[]")));
+        Assert.Equal("the config is not a JSON object.", error.Message);
+    }
+
     [Fact]
     public void Schema_1_and_other_media_types_are_not_supported()
     {

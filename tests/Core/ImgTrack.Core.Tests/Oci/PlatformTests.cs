@@ -36,6 +36,18 @@ public sealed class PlatformTests
         Assert.Contains("os/arch[/variant]", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_platform_needs_an_operating_system_and_an_architecture()
+    {
+        var os = Assert.Throws<ArgumentException>(() => new Platform(string.Empty, "amd64"));
+        Assert.Equal("os", os.ParamName);
+        Assert.StartsWith("The operating system is empty.", os.Message, StringComparison.Ordinal);
+
+        var architecture = Assert.Throws<ArgumentException>(() => new Platform("linux", string.Empty));
+        Assert.Equal("architecture", architecture.ParamName);
+        Assert.StartsWith("The architecture is empty.", architecture.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("linux/arm64", "linux/arm64/v8")]
     [InlineData("linux/arm64/v8", "linux/arm64")]
