@@ -24,7 +24,7 @@ public sealed class InventoryComparer
 
     private readonly List<InventoryEntry> _entries = new();
     private readonly List<InventoryGroup> _groups = new();
-    private readonly Dictionary<string, int> _groupByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Computer, string Id), int> _groupByKey = new();
     private readonly KeyIndex _byTrackingKey = new();
     private readonly KeyIndex _byRepoDigest = new();
     private readonly KeyIndex _byDigest = new();
@@ -33,7 +33,9 @@ public sealed class InventoryComparer
     private readonly Dictionary<string, string?> _keyOfImageId = new(StringComparer.Ordinal);
     private readonly InventoryText _text = new();
     private readonly Dictionary<string, InventoryMatch> _matchByKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ValueList> _staleByKeyAndTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Key, string NameTag), ValueList> _staleByKeyAndTag = new();
+    private readonly HashSet<string> _seenComputers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _computers = new();
     private bool _comparing;
 
     /// <summary>The number of inventory images added.</summary>
@@ -268,24 +270,19 @@ public sealed class InventoryComparer
             Collect(_byImageId, key, ImageInventoryMatch.ImageId, matched, seen, ref by);
         }
 
-        var computers = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         var names = new List<string?>();
         var keys = new List<string?>();
         foreach (var number in matched)
         {
             var entry = _entries[number];
             _groups[entry.Group].Runs = true;
-            if (entry.Image.ComputerName is not null)
-            {
-                computers.Add(entry.Image.ComputerName);
-            }
-
+            AddComputer(entry.Image.ComputerName);
             AddDistinct(names, entry.Image.Name);
             AddDistinct(keys, entry.Image.TrackingKey);
         }
 
         seen.TrimExcess();
-        var match = new InventoryMatch(by, seen, new ValueList(computers), new ValueList(names), new ValueList(keys));
+        var match = new InventoryMatch(by, seen, TakeComputers(), new ValueList(names), new ValueList(keys));
         _matchByKey[key] = match;
         return match;
     }
@@ -305,25 +302,22 @@ public sealed class InventoryComparer
             return s_empty;
         }
 
-        var cacheKey = key + "\n" + nameTag;
-        if (_staleByKeyAndTag.TryGetValue(cacheKey, out var known))
+        if (_staleByKeyAndTag.TryGetValue((key, nameTag), out var known))
         {
             return known;
         }
 
-        var computers = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var link = _byNameTag.First(nameTag); link >= 0; link = _byNameTag.Next(link))
         {
             var number = _byNameTag.Image(link);
-            var computer = _entries[number].Image.ComputerName;
-            if (!match.Images.Contains(number) && computer is not null)
+            if (!match.Images.Contains(number))
             {
-                computers.Add(computer);
+                AddComputer(_entries[number].Image.ComputerName);
             }
         }
 
-        var stale = computers.Count == 0 ? s_empty : new ValueList(computers);
-        _staleByKeyAndTag[cacheKey] = stale;
+        var stale = TakeComputers();
+        _staleByKeyAndTag[(key, nameTag)] = stale;
         return stale;
     }
 
@@ -349,7 +343,7 @@ public sealed class InventoryComparer
 
     private int GroupOf(string? computerName, string id)
     {
-        var groupKey = _text.Upper(computerName ?? string.Empty) + "\n" + id;
+        var groupKey = (_text.Upper(computerName ?? string.Empty), id);
         if (!_groupByKey.TryGetValue(groupKey, out var group))
         {
             group = _groups.Count;
@@ -358,6 +352,30 @@ public sealed class InventoryComparer
         }
 
         return group;
+    }
+
+    // Server names collect as a set without case (host names), listed in ordinal order without case: a reused set and
+    // list, sorted once, cost far less per match than a sorted set built and walked for each one.
+    private void AddComputer(string? computerName)
+    {
+        if (computerName is not null && _seenComputers.Add(computerName))
+        {
+            _computers.Add(computerName);
+        }
+    }
+
+    private ValueList TakeComputers()
+    {
+        var list = s_empty;
+        if (_computers.Count > 0)
+        {
+            _computers.Sort(StringComparer.OrdinalIgnoreCase);
+            list = new ValueList(_computers);
+        }
+
+        _computers.Clear();
+        _seenComputers.Clear();
+        return list;
     }
 
     private static bool IsRepoDigest(string key) => key.IndexOf('@') > 0;

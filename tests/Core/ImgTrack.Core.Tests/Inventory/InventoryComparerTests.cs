@@ -235,6 +235,31 @@ public sealed class InventoryComparerTests
     }
 
     [Fact]
+    public void Server_lists_hold_each_host_once_whatever_its_case_in_order_without_case_and_one_match_does_not_leak_into_the_next()
+    {
+        // Host names compare without case: one entry per host (the matched list keeps the first spelling in inventory
+        // order), sorted without case, and the servers of one lookup never appear in the lists of the next.
+        var manifest = Digest("fleet manifest");
+        var moved = Digest("fleet moved");
+        var rows = Rows(
+            new[]
+            {
+                Pulled("web-B", "team/fleet:1", Digest("fleet config"), "team/fleet@" + manifest),
+                Pulled("WEB-a", "team/fleet:1", Digest("fleet config"), "team/fleet@" + manifest),
+                Pulled("web-b", "team/fleet:1", Digest("fleet config"), "team/fleet@" + manifest),
+                Pulled("Web-C", "team/fleet:1", Digest("fleet old config"), "team/fleet@" + moved),
+                Pulled("web-c", "team/fleet:1", Digest("fleet old config"), "team/fleet@" + moved),
+            },
+            Container("team/fleet:1", "docker.io/team/fleet@" + manifest, "first"),
+            Container("team/fleet:1", "docker.io/team/fleet@" + moved, "second"));
+
+        Assert.Equal(new[] { "WEB-a", "web-B" }, rows[0].ComputerName);
+        Assert.Equal("web-c", Assert.Single(rows[0].StaleComputerName), ignoreCase: true);
+        Assert.Equal(new[] { "Web-C" }, rows[1].ComputerName);
+        Assert.Equal(new[] { "web-a", "web-b" }, rows[1].StaleComputerName.Select(n => n.ToLowerInvariant()));
+    }
+
+    [Fact]
     public void An_unknown_image_is_ClusterOnly_and_a_waiting_container_is_Pending()
     {
         var inventory = new[] { Pulled("srv1", "team/app:1", s_appConfig, "team/app@" + s_appManifest) };
