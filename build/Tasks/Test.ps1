@@ -183,15 +183,15 @@ function Invoke-NetFrameworkLayer {
 }
 
 # How the .NET Framework layer runs: @{ FilePath = ...; ArgumentList = @(...); ReportPath = ... }, the report being
-# xUnit v2 XML. tests/NetFramework/Invoke-NetFrameworkTests.ps1 in a fresh pwsh, without building (dotnet test built
-# the layer's program and the fixture process already): it runs xunit.console under mono and keeps the report.
+# xUnit v2 XML. tests/NetFramework/Invoke-NetFrameworkTests.ps1 in a fresh pwsh: it builds the layer's program (dotnet
+# test does not: the program is no test project, xunit.console under mono runs it) and runs it, keeping the report.
 function Get-NetFrameworkLayerCommand {
     $pwsh = Get-PwshCommandLine
     $script = Join-Path $RepoRoot 'tests/NetFramework/Invoke-NetFrameworkTests.ps1'
     $report = Join-Path $OutDir 'netframework-tests.xml'
     @{
         FilePath     = $pwsh[0]
-        ArgumentList = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, '-NoBuild', '-Configuration', $Configuration, '-ReportPath', $report)
+        ArgumentList = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script, '-Configuration', $Configuration, '-ReportPath', $report)
         ReportPath   = $report
     }
 }
