@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using ImgTrack.Input;
 using ImgTrack.Inventory;
 using ImgTrack.Resources;
 

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using ImgTrack.Inventory;
 
-namespace ImgTrack.Commands;
+namespace ImgTrack.Input;
 
 /// <summary>
 /// Reads the objects users hold for the merge: ConvertFrom-Json's objects (members found as PowerShell finds them,

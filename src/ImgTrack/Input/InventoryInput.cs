@@ -1,6 +1,6 @@
 using ImgTrack.Inventory;
 
-namespace ImgTrack.Commands;
+namespace ImgTrack.Input;
 
 /// <summary>
 /// An inventory row as the user passes it, turned into the core's <see cref="InventoryImage"/>: a live
